@@ -1,0 +1,91 @@
+package io.sparkbackprop.nn;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Element-wise activation functions g with their derivatives, applied in place to column-major
+ * (n × m) blocks. Softmax is the one column-wise activation; it is only legal on the output layer
+ * paired with cross-entropy, whose gradient with respect to Z is taken directly (see {@link Loss}).
+ */
+public enum Activation {
+    RELU {
+        @Override void apply(double[] z, double[] a, int len, int rows) {
+            for (int i = 0; i < len; i++) a[i] = z[i] > 0 ? z[i] : 0.0;
+        }
+        @Override void multiplyDerivative(double[] z, double[] a, double[] delta, int len) {
+            // relu'(0) = 0, as the reference network defines it.
+            for (int i = 0; i < len; i++) if (!(z[i] > 0)) delta[i] = 0.0;
+        }
+    },
+    SIGMOID {
+        @Override void apply(double[] z, double[] a, int len, int rows) {
+            for (int i = 0; i < len; i++) a[i] = sigmoid(z[i]);
+        }
+        @Override void multiplyDerivative(double[] z, double[] a, double[] delta, int len) {
+            for (int i = 0; i < len; i++) delta[i] *= a[i] * (1.0 - a[i]);
+        }
+    },
+    TANH {
+        @Override void apply(double[] z, double[] a, int len, int rows) {
+            for (int i = 0; i < len; i++) a[i] = Math.tanh(z[i]);
+        }
+        @Override void multiplyDerivative(double[] z, double[] a, double[] delta, int len) {
+            for (int i = 0; i < len; i++) delta[i] *= 1.0 - a[i] * a[i];
+        }
+    },
+    LINEAR {
+        @Override void apply(double[] z, double[] a, int len, int rows) {
+            System.arraycopy(z, 0, a, 0, len);
+        }
+        @Override void multiplyDerivative(double[] z, double[] a, double[] delta, int len) {
+            // g'(z) = 1
+        }
+    },
+    SOFTMAX {
+        @Override void apply(double[] z, double[] a, int len, int rows) {
+            for (int col = 0; col < len; col += rows) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int r = 0; r < rows; r++) max = Math.max(max, z[col + r]);
+                double sum = 0;
+                for (int r = 0; r < rows; r++) {
+                    double e = Math.exp(z[col + r] - max); // shifted so exp cannot overflow
+                    a[col + r] = e;
+                    sum += e;
+                }
+                for (int r = 0; r < rows; r++) a[col + r] /= sum;
+            }
+        }
+        @Override void multiplyDerivative(double[] z, double[] a, double[] delta, int len) {
+            throw new UnsupportedOperationException(
+                    "softmax is only supported on the output layer with the cross-entropy loss");
+        }
+    };
+
+    /** a[i] = g(z[i]) for the first {@code len} entries; {@code rows} is the column height. */
+    abstract void apply(double[] z, double[] a, int len, int rows);
+
+    /** delta[i] *= g'(z[i]); {@code a} holds g(z), which several derivatives reuse. */
+    abstract void multiplyDerivative(double[] z, double[] a, double[] delta, int len);
+
+    /** The name used on the command line and in model.json. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Activation fromId(String id) {
+        for (Activation a : values()) {
+            if (a.id().equalsIgnoreCase(id.trim())) return a;
+        }
+        throw new IllegalArgumentException("unknown activation '" + id + "'; valid activations: "
+                + Arrays.stream(values()).map(Activation::id).collect(Collectors.joining(", ")));
+    }
+
+    static double sigmoid(double z) {
+        // Two branches so exp never overflows for large |z|.
+        if (z >= 0) return 1.0 / (1.0 + Math.exp(-z));
+        double e = Math.exp(z);
+        return e / (1.0 + e);
+    }
+}

@@ -1,0 +1,104 @@
+package io.sparkbackprop.nn;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * Forward and backward passes over a block of samples stored as a column-major (n_in × m) matrix.
+ * Every product is one BLAS call per layer and direction:
+ * Z = W·A + b (dgemm), dW += dZ·Aᵀ (dgemm), db += dZ·1 (dgemv), dA_in = Wᵀ·dZ (dgemm).
+ * Blocks wider than the workspace are processed in workspace-sized chunks.
+ */
+public final class Backprop {
+    private static final BLAS BLAS_IMPL = BLAS.getInstance();
+
+    private Backprop() {
+    }
+
+    /** The BLAS implementation in use (native OpenBLAS, the Vector API, or plain Java). */
+    public static String blasName() {
+        return BLAS_IMPL.getClass().getSimpleName();
+    }
+
+    /**
+     * Adds the summed gradient of the per-sample losses of m samples into {@code grad} (flat layout of
+     * the weights) and returns the summed loss. Features start at x[xOff] (n_in per sample), labels at
+     * y[yOff] ({@link Topology#labelWidth()} per sample).
+     */
+    public static double accumulateGradient(double[] w, double[] x, int xOff, double[] y, int yOff, int m,
+                                            double[] grad, Workspace ws) {
+        Topology t = ws.topology;
+        double loss = 0;
+        for (int start = 0; start < m; start += ws.capacity) {
+            int cols = Math.min(ws.capacity, m - start);
+            loss += chunkGradient(t, w, x, xOff + start * t.inputSize(), y, yOff + start * t.labelWidth(), cols, grad, ws);
+        }
+        return loss;
+    }
+
+    /** Summed loss of m samples, forward pass only. */
+    public static double loss(double[] w, double[] x, int xOff, double[] y, int yOff, int m, Workspace ws) {
+        Topology t = ws.topology;
+        int last = t.numLayers() - 1;
+        int k = t.outputSize();
+        double loss = 0;
+        for (int start = 0; start < m; start += ws.capacity) {
+            int cols = Math.min(ws.capacity, m - start);
+            forward(t, w, x, xOff + start * t.inputSize(), cols, ws);
+            loss += t.loss().loss(ws.z[last], ws.a[last], y, yOff + start * t.labelWidth(), k, cols);
+        }
+        return loss;
+    }
+
+    /** Writes the network's outputs (k × m, column-major) for m samples into out[outOff...]. */
+    public static void predict(double[] w, double[] x, int xOff, int m, double[] out, int outOff, Workspace ws) {
+        Topology t = ws.topology;
+        int last = t.numLayers() - 1;
+        int k = t.outputSize();
+        for (int start = 0; start < m; start += ws.capacity) {
+            int cols = Math.min(ws.capacity, m - start);
+            forward(t, w, x, xOff + start * t.inputSize(), cols, ws);
+            System.arraycopy(ws.a[last], 0, out, outOff + start * k, cols * k);
+        }
+    }
+
+    private static double chunkGradient(Topology t, double[] w, double[] x, int xOff, double[] y, int yOff, int m,
+                                        double[] grad, Workspace ws) {
+        forward(t, w, x, xOff, m, ws);
+        int last = t.numLayers() - 1;
+        int k = t.outputSize();
+        double loss = t.loss().lossAndDelta(t.activation(last), ws.z[last], ws.a[last], y, yOff, ws.delta[last], k, m);
+        for (int l = last; l >= 0; l--) {
+            int out = t.outputsOf(l);
+            int in = t.inputsOf(l);
+            double[] input = l == 0 ? x : ws.a[l - 1];
+            int inputOff = l == 0 ? xOff : 0;
+            double[] delta = ws.delta[l];
+            // dW += delta · inputᵀ   (out × m)(m × in)
+            BLAS_IMPL.dgemm("N", "T", out, in, m, 1.0, delta, 0, out, input, inputOff, in, 1.0, grad, t.weightOffset(l), out);
+            // db += delta · 1
+            BLAS_IMPL.dgemv("N", out, m, 1.0, delta, 0, out, ws.ones, 0, 1, 1.0, grad, t.biasOffset(l), 1);
+            if (l > 0) {
+                double[] prev = ws.delta[l - 1];
+                // delta_{l-1} = Wᵀ · delta, then ⊙ g'(Z_{l-1})
+                BLAS_IMPL.dgemm("T", "N", in, m, out, 1.0, w, t.weightOffset(l), out, delta, 0, out, 0.0, prev, 0, in);
+                t.activation(l - 1).multiplyDerivative(ws.z[l - 1], ws.a[l - 1], prev, in * m);
+            }
+        }
+        return loss;
+    }
+
+    private static void forward(Topology t, double[] w, double[] x, int xOff, int m, Workspace ws) {
+        for (int l = 0; l < t.numLayers(); l++) {
+            int out = t.outputsOf(l);
+            int in = t.inputsOf(l);
+            double[] z = ws.z[l];
+            int b = t.biasOffset(l);
+            for (int j = 0; j < m; j++) System.arraycopy(w, b, z, j * out, out);
+            double[] input = l == 0 ? x : ws.a[l - 1];
+            int inputOff = l == 0 ? xOff : 0;
+            // Z = W · input + b   (out × in)(in × m)
+            BLAS_IMPL.dgemm("N", "N", out, m, in, 1.0, w, t.weightOffset(l), out, input, inputOff, in, 1.0, z, 0, out);
+            t.activation(l).apply(z, ws.a[l], out * m, out);
+        }
+    }
+}

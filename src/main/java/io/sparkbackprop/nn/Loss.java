@@ -1,0 +1,136 @@
+package io.sparkbackprop.nn;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Per-sample losses and their gradients with respect to the output layer's pre-activation Z.
+ * Blocks hold m samples as columns; each method returns the SUM over the block's samples so that
+ * partitions can add their sums and the driver divides once by the batch's row count.
+ */
+public enum Loss {
+    /** Mean over outputs of (ŷ−y)²; per-sample gradient 2(ŷ−y)/k, times g'(Z) of the output activation. */
+    MSE("mse", null) {
+        @Override double lossAndDelta(Activation out, double[] z, double[] a, double[] y, int yOff,
+                                      double[] delta, int k, int m) {
+            int len = k * m;
+            double sum = 0;
+            for (int i = 0; i < len; i++) {
+                double diff = a[i] - y[yOff + i];
+                sum += diff * diff;
+                delta[i] = 2.0 * diff / k;
+            }
+            out.multiplyDerivative(z, a, delta, len);
+            return sum / k;
+        }
+        @Override double loss(double[] z, double[] a, double[] y, int yOff, int k, int m) {
+            int len = k * m;
+            double sum = 0;
+            for (int i = 0; i < len; i++) {
+                double diff = a[i] - y[yOff + i];
+                sum += diff * diff;
+            }
+            return sum / k;
+        }
+    },
+    /** Logistic loss −y log a −(1−y) log(1−a), a = σ(z), mean over outputs; computed from Z for stability. */
+    BCE("bce", Activation.SIGMOID) {
+        @Override double lossAndDelta(Activation out, double[] z, double[] a, double[] y, int yOff,
+                                      double[] delta, int k, int m) {
+            int len = k * m;
+            for (int i = 0; i < len; i++) delta[i] = (a[i] - y[yOff + i]) / k;
+            return loss(z, a, y, yOff, k, m);
+        }
+        @Override double loss(double[] z, double[] a, double[] y, int yOff, int k, int m) {
+            int len = k * m;
+            double sum = 0;
+            for (int i = 0; i < len; i++) {
+                double zi = z[i];
+                // log(1+e^z) − y z, rewritten so neither exp nor log overflows.
+                sum += Math.max(zi, 0) - zi * y[yOff + i] + Math.log1p(Math.exp(-Math.abs(zi)));
+            }
+            return sum / k;
+        }
+    },
+    /** −log softmax(z)_c for the integer class label c (one label value per sample). */
+    CROSS_ENTROPY("cross-entropy", Activation.SOFTMAX) {
+        @Override double lossAndDelta(Activation out, double[] z, double[] a, double[] y, int yOff,
+                                      double[] delta, int k, int m) {
+            System.arraycopy(a, 0, delta, 0, k * m);
+            for (int j = 0; j < m; j++) delta[j * k + classOf(y[yOff + j], k)] -= 1.0;
+            return loss(z, a, y, yOff, k, m);
+        }
+        @Override double loss(double[] z, double[] a, double[] y, int yOff, int k, int m) {
+            double sum = 0;
+            for (int j = 0; j < m; j++) {
+                int col = j * k;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int r = 0; r < k; r++) max = Math.max(max, z[col + r]);
+                double s = 0;
+                for (int r = 0; r < k; r++) s += Math.exp(z[col + r] - max);
+                sum += max + Math.log(s) - z[col + classOf(y[yOff + j], k)];
+            }
+            return sum;
+        }
+        @Override public int labelWidth(int outputs) {
+            return 1;
+        }
+    };
+
+    private final String id;
+    private final Activation requiredOutput;
+
+    Loss(String id, Activation requiredOutput) {
+        this.id = id;
+        this.requiredOutput = requiredOutput;
+    }
+
+    /**
+     * Sum over the block's m samples of the per-sample loss; writes dLoss_i/dZ (not divided by m) into
+     * delta. z and a hold the output layer's (k × m) pre-activation and activation; the labels start at
+     * y[yOff] with {@link #labelWidth} values per sample.
+     */
+    abstract double lossAndDelta(Activation out, double[] z, double[] a, double[] y, int yOff,
+                                 double[] delta, int k, int m);
+
+    /** Sum over the block's samples of the per-sample loss, without a gradient. */
+    abstract double loss(double[] z, double[] a, double[] y, int yOff, int k, int m);
+
+    /** Label values stored per sample: k for mse/bce, one class index for cross-entropy. */
+    public int labelWidth(int outputs) {
+        return outputs;
+    }
+
+    /** The output activation this loss requires, or null when any activation works (mse). */
+    public Activation requiredOutput() {
+        return requiredOutput;
+    }
+
+    /** The output activation used when the user names none. */
+    public Activation defaultOutput() {
+        return requiredOutput == null ? Activation.LINEAR : requiredOutput;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public static Loss fromId(String id) {
+        String wanted = id.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        for (Loss l : values()) {
+            if (l.id.equals(wanted)) return l;
+        }
+        throw new IllegalArgumentException("unknown loss '" + id + "'; valid losses: "
+                + Arrays.stream(values()).map(Loss::id).collect(Collectors.joining(", ")));
+    }
+
+    static int classOf(double label, int k) {
+        int c = (int) label;
+        if (c != label || c < 0 || c >= k) {
+            throw new IllegalArgumentException("class label " + label + " is not an integer in [0, " + (k - 1)
+                    + "]: cross-entropy labels are class indices 0.." + (k - 1));
+        }
+        return c;
+    }
+}

@@ -1,0 +1,2 @@
+/** spark-backprop: dense neural networks trained by back-propagation, data-parallel on Spark. */
+package io.sparkbackprop;
