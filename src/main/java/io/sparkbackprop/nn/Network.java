@@ -1,0 +1,77 @@
+package io.sparkbackprop.nn;
+
+import breeze.linalg.DenseMatrix;
+import breeze.linalg.DenseVector;
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * A topology with its weights: the one flat {@code double[]} whose per-layer views are W_l (n_l × n_{l-1})
+ * and b_l. Optionally carries the {@link Scaling} the network was trained with, so predictions come back
+ * in the label's units.
+ */
+public final class Network implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Topology topology;
+    private final double[] weights;
+    private final Scaling scaling;
+
+    public Network(Topology topology, double[] weights, Scaling scaling) {
+        this.topology = Objects.requireNonNull(topology);
+        if (weights.length != topology.numParams()) {
+            throw new IllegalArgumentException("expected " + topology.numParams() + " weights for " + topology + ", got " + weights.length);
+        }
+        if (scaling != null && scaling.numFeatures() != topology.inputSize()) {
+            throw new IllegalArgumentException("scaling has " + scaling.numFeatures() + " features, the network " + topology.inputSize());
+        }
+        this.weights = weights;
+        this.scaling = scaling;
+    }
+
+    public Network(Topology topology, double[] weights) {
+        this(topology, weights, null);
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    /** The flat weights (not a copy). */
+    public double[] weights() {
+        return weights;
+    }
+
+    /** The feature/label scaling applied around the network, or null. */
+    public Scaling scaling() {
+        return scaling;
+    }
+
+    /** W_l as a Breeze matrix viewing the flat weights without copying. */
+    public DenseMatrix<Object> weightMatrix(int layer) {
+        return new DenseMatrix<>(topology.outputsOf(layer), topology.inputsOf(layer), weights, topology.weightOffset(layer));
+    }
+
+    /** b_l as a Breeze vector viewing the flat weights without copying. */
+    public DenseVector<Object> bias(int layer) {
+        return new DenseVector<>(weights, topology.biasOffset(layer), 1, topology.outputsOf(layer));
+    }
+
+    /** Outputs for one row of raw features (scaled in and out when the network carries a scaling). */
+    public double[] predict(double[] features) {
+        return predictBlock(features, 1);
+    }
+
+    /** Outputs (k × m, column-major) for m rows stacked column-major, in label units. */
+    public double[] predictBlock(double[] features, int m) {
+        int n = topology.inputSize();
+        if (features.length != n * m) {
+            throw new IllegalArgumentException("expected " + m + " rows of " + n + " features, got " + features.length + " values");
+        }
+        double[] x = scaling == null ? features : scaling.scaleFeatures(features, m);
+        double[] out = new double[topology.outputSize() * m];
+        Backprop.predict(weights, x, 0, m, out, 0, Workspace.forThread(topology, Math.min(m, 1024)));
+        if (scaling != null) scaling.unscaleOutputs(out, m);
+        return out;
+    }
+}
