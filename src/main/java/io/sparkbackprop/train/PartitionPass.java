@@ -1,0 +1,140 @@
+package io.sparkbackprop.train;
+
+import io.sparkbackprop.data.Block;
+import io.sparkbackprop.nn.Backprop;
+import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.nn.Workspace;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * What one task does with its partition in a step: forward/backward over its share of the step's batch,
+ * summed into one flat buffer laid out like the weights, followed by the summed loss and the row count.
+ * For a full batch the cached blocks are used in place; for a mini-batch the step's rows, in this
+ * epoch's order, are gathered into a reusable chunk so every product is still one BLAS call.
+ */
+final class PartitionPass {
+    private PartitionPass() {
+    }
+
+    /** Buffer layout: [gradient sum (numParams), loss sum, rows]. */
+    static double[] gradient(Iterator<Block> it, int partition, Topology t, double[] w, BatchPlan plan,
+                             long seed, int epoch, int step, int chunk) {
+        int p = t.numParams();
+        double[] out = new double[p + 2];
+        Workspace ws = Workspace.forThread(t, chunk);
+        double loss = 0;
+        long rows = 0;
+        if (plan.fullBatch()) {
+            while (it.hasNext()) {
+                Block b = it.next();
+                if (b.rows() == 0) continue;
+                checkWidth(b, t);
+                loss += Backprop.accumulateGradient(w, b.features(), 0, b.labels(), 0, b.rows(), out, ws);
+                rows += b.rows();
+            }
+        } else {
+            List<Block> blocks = TrainingSet.collectBlocks(it);
+            RowIndex index = new RowIndex(blocks);
+            long from = plan.sliceStart(index.rows(), step);
+            long to = plan.sliceEnd(index.rows(), step);
+            EpochOrder order = new EpochOrder(index.rows(), seed, epoch, partition);
+            Gather g = Gather.forThread(t.inputSize(), t.labelWidth(), chunk);
+            for (long pos = from; pos < to; ) {
+                int cols = (int) Math.min(chunk, to - pos);
+                for (int c = 0; c < cols; c++, pos++) index.copyRow(order.rowAt(pos), g.x, c, g.y);
+                loss += Backprop.accumulateGradient(w, g.x, 0, g.y, 0, cols, out, ws);
+                rows += cols;
+            }
+        }
+        out[p] = loss;
+        out[p + 1] = rows;
+        return out;
+    }
+
+    /** [loss sum, rows] of the whole partition, forward only. */
+    static double[] loss(Iterator<Block> it, Topology t, double[] w, int chunk) {
+        Workspace ws = Workspace.forThread(t, chunk);
+        double loss = 0;
+        long rows = 0;
+        while (it.hasNext()) {
+            Block b = it.next();
+            if (b.rows() == 0) continue;
+            checkWidth(b, t);
+            loss += Backprop.loss(w, b.features(), 0, b.labels(), 0, b.rows(), ws);
+            rows += b.rows();
+        }
+        return new double[] {loss, rows};
+    }
+
+    private static void checkWidth(Block b, Topology t) {
+        if (b.numFeatures() != t.inputSize()) {
+            throw new IllegalArgumentException("data has " + b.numFeatures() + " features but the network expects "
+                    + t.inputSize());
+        }
+        if (b.labelWidth() != t.labelWidth()) {
+            throw new IllegalArgumentException("data has " + b.labelWidth() + " label values per row but the network's "
+                    + t.loss().id() + " loss expects " + t.labelWidth());
+        }
+    }
+
+    /** Finds row i of a partition across its blocks (blocks may differ in size). */
+    private static final class RowIndex {
+        private final List<Block> blocks;
+        private final long[] starts;
+        private final long rows;
+
+        RowIndex(List<Block> blocks) {
+            this.blocks = blocks;
+            this.starts = new long[blocks.size()];
+            long n = 0;
+            for (int i = 0; i < blocks.size(); i++) {
+                starts[i] = n;
+                n += blocks.get(i).rows();
+            }
+            this.rows = n;
+        }
+
+        long rows() {
+            return rows;
+        }
+
+        void copyRow(long row, double[] x, int col, double[] y) {
+            int bi = java.util.Arrays.binarySearch(starts, row);
+            if (bi < 0) bi = -bi - 2;
+            Block b = blocks.get(bi);
+            int j = (int) (row - starts[bi]);
+            int f = b.numFeatures();
+            int l = b.labelWidth();
+            System.arraycopy(b.features(), j * f, x, col * f, f);
+            System.arraycopy(b.labels(), j * l, y, col * l, l);
+        }
+    }
+
+    /** Per-thread buffers that a mini-batch's rows are gathered into. */
+    private static final class Gather {
+        private static final ThreadLocal<Gather> PER_THREAD = new ThreadLocal<>();
+        final double[] x;
+        final double[] y;
+        final int features;
+        final int labels;
+        final int chunk;
+
+        private Gather(int features, int labels, int chunk) {
+            this.features = features;
+            this.labels = labels;
+            this.chunk = chunk;
+            x = new double[features * chunk];
+            y = new double[labels * chunk];
+        }
+
+        static Gather forThread(int features, int labels, int chunk) {
+            Gather g = PER_THREAD.get();
+            if (g == null || g.features != features || g.labels != labels || g.chunk != chunk) {
+                g = new Gather(features, labels, chunk);
+                PER_THREAD.set(g);
+            }
+            return g;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.sparkbackprop.train;
+
+import io.sparkbackprop.io.EpochRecord;
+import io.sparkbackprop.nn.Topology;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The distributed step loop. Each step: broadcast the weights, run one job that sums every partition's
+ * gradient over its share of the batch (treeAggregate), destroy the broadcast, divide by the batch's
+ * rows and let the optimizer update the weights on the driver. After an epoch, when due, one more job
+ * measures the test loss.
+ */
+public final class Trainer {
+    private final JavaSparkContext sc;
+    private final TrainingConfig config;
+
+    public Trainer(JavaSparkContext sc, TrainingConfig config) {
+        this.sc = sc;
+        this.config = config;
+    }
+
+    /**
+     * @param test may be null (no test loss is reported)
+     */
+    public TrainingResult fit(Topology t, double[] initialWeights, TrainingSet train, TrainingSet test,
+                              TrainingListener listener) {
+        if (initialWeights.length != t.numParams()) {
+            throw new IllegalArgumentException("expected " + t.numParams() + " initial weights for " + t + ", got " + initialWeights.length);
+        }
+        if (train.rows() == 0) throw new IllegalArgumentException("the training data has no rows");
+        checkShape(train, t, "training");
+        if (test != null && test.rows() > 0) checkShape(test, t, "test");
+        double[] w = initialWeights.clone();
+        Optimizer optimizer = config.optimizer().create(t.numParams(), config.learningRate());
+        BatchPlan plan = BatchPlan.of(train.rows(), config.batchSize());
+        List<EpochRecord> history = new ArrayList<>();
+        long start = System.nanoTime();
+        long steps = 0;
+        long rowsSeen = 0;
+        double lastGoodLoss = Double.NaN;
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            double epochLoss = 0;
+            long epochRows = 0;
+            for (int step = 0; step < plan.stepsPerEpoch(); step++) {
+                Broadcast<double[]> bw = sc.broadcast(w.clone());
+                double[] agg;
+                try {
+                    agg = StepRunner.gradient(train, bw, t, plan, config.seed(), epoch, step, config.chunkSize(),
+                            config.aggregationDepth());
+                } finally {
+                    bw.destroy();
+                }
+                int p = t.numParams();
+                double lossSum = agg[p];
+                long rows = (long) agg[p + 1];
+                listener.onStep(epoch, step, lossSum, rows);
+                if (rows == 0) continue;
+                if (!Double.isFinite(lossSum)) {
+                    throw new DivergenceException(epoch, step + 1, "the batch loss is " + lossSum, lastGoodLoss, config.learningRate());
+                }
+                double[] g = java.util.Arrays.copyOf(agg, p);
+                for (int i = 0; i < p; i++) {
+                    g[i] /= rows;
+                    if (!Double.isFinite(g[i])) {
+                        throw new DivergenceException(epoch, step + 1, "the gradient is not finite", lastGoodLoss, config.learningRate());
+                    }
+                }
+                optimizer.step(w, g);
+                lastGoodLoss = lossSum / rows;
+                epochLoss += lossSum;
+                epochRows += rows;
+                steps++;
+            }
+            rowsSeen += epochRows;
+            double testLoss = Double.NaN;
+            if (test != null && test.rows() > 0 && (epoch % config.evalEvery() == 0 || epoch == config.epochs())) {
+                testLoss = lossOf(test, t, w);
+                if (!Double.isFinite(testLoss)) {
+                    throw new DivergenceException(epoch, plan.stepsPerEpoch(), "the test loss is " + testLoss, lastGoodLoss, config.learningRate());
+                }
+            }
+            EpochRecord record = new EpochRecord(epoch, epochLoss / epochRows, testLoss, (System.nanoTime() - start) / 1e9);
+            history.add(record);
+            listener.onEpoch(record, config.epochs(), rowsSeen);
+        }
+        return new TrainingResult(w, List.copyOf(history), steps);
+    }
+
+    /** Mean loss of the network with weights w over a data set: one job. */
+    public double lossOf(TrainingSet data, Topology t, double[] w) {
+        Broadcast<double[]> bw = sc.broadcast(w.clone());
+        try {
+            double[] agg = StepRunner.loss(data, bw, t, config.chunkSize(), config.aggregationDepth());
+            return agg[0] / agg[1];
+        } finally {
+            bw.destroy();
+        }
+    }
+
+    private static void checkShape(TrainingSet data, Topology t, String which) {
+        if (data.numFeatures() != t.inputSize()) {
+            throw new IllegalArgumentException("the " + which + " data has " + data.numFeatures()
+                    + " features but the network expects " + t.inputSize());
+        }
+        if (data.labelWidth() != t.labelWidth()) {
+            throw new IllegalArgumentException("the " + which + " data has " + data.labelWidth()
+                    + " label values per row but the network's " + t.loss().id() + " loss expects " + t.labelWidth());
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.sparkbackprop.train;
+
+import io.sparkbackprop.io.EpochRecord;
+
+/** Hooks into the step loop, called on the driver. */
+public interface TrainingListener {
+    /** After each step's aggregate, before the update: the batch's summed loss and row count. */
+    default void onStep(int epoch, int step, double lossSum, long rows) {
+    }
+
+    /** After each epoch (and its test evaluation, when due). */
+    default void onEpoch(EpochRecord record, int totalEpochs, long rowsSeen) {
+    }
+
+    TrainingListener NONE = new TrainingListener() {
+    };
+}

@@ -1,0 +1,112 @@
+package io.sparkbackprop.train;
+
+import io.sparkbackprop.data.Block;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Blocks cached once, with the row count of every partition (learned in the one job that fills the
+ * cache). Steps then read only the cache; the counts let each partition find its share of a step
+ * without scanning.
+ */
+public final class TrainingSet {
+    private final JavaRDD<Block> blocks;
+    private final long[] rowsPerPartition;
+    private final long rows;
+    private final int numFeatures;
+    private final int labelWidth;
+
+    private TrainingSet(JavaRDD<Block> blocks, long[] rowsPerPartition, int numFeatures, int labelWidth) {
+        this.blocks = blocks;
+        this.rowsPerPartition = rowsPerPartition;
+        long total = 0;
+        for (long r : rowsPerPartition) total += r;
+        this.rows = total;
+        this.numFeatures = numFeatures;
+        this.labelWidth = labelWidth;
+    }
+
+    /** Caches the blocks (deserialized in memory, spilling to disk) and counts their rows per partition. */
+    public static TrainingSet cache(JavaRDD<Block> blocks, String name) {
+        return cache(blocks, name, StorageLevel.MEMORY_AND_DISK());
+    }
+
+    public static TrainingSet cache(JavaRDD<Block> blocks, String name, StorageLevel level) {
+        JavaRDD<Block> cached = blocks.setName(name).persist(level);
+        // One pass fills the cache and yields (rows, features, labelWidth) for each partition.
+        List<Tuple2<Integer, long[]>> stats = cached.mapPartitionsWithIndex((p, it) -> {
+            long n = 0;
+            long features = -1;
+            long labels = -1;
+            while (it.hasNext()) {
+                Block b = it.next();
+                if (b.rows() == 0) continue;
+                if (features >= 0 && (features != b.numFeatures() || labels != b.labelWidth())) {
+                    throw new IllegalArgumentException("partition " + p + " mixes blocks of different widths");
+                }
+                features = b.numFeatures();
+                labels = b.labelWidth();
+                n += b.rows();
+            }
+            return Collections.singletonList(new Tuple2<>(p, new long[] {n, features, labels})).iterator();
+        }, true).collect();
+        long[] rows = new long[cached.getNumPartitions()];
+        int features = -1;
+        int labelWidth = -1;
+        for (Tuple2<Integer, long[]> s : stats) {
+            long[] v = s._2();
+            rows[s._1()] = v[0];
+            if (v[0] == 0) continue;
+            if (features >= 0 && (features != v[1] || labelWidth != v[2])) {
+                throw new IllegalArgumentException(name + ": partitions disagree on the number of features ("
+                        + features + " vs " + v[1] + ")");
+            }
+            features = (int) v[1];
+            labelWidth = (int) v[2];
+        }
+        return new TrainingSet(cached, rows, features, labelWidth);
+    }
+
+    public JavaRDD<Block> blocks() {
+        return blocks;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    public long[] rowsPerPartition() {
+        return rowsPerPartition.clone();
+    }
+
+    public int numPartitions() {
+        return rowsPerPartition.length;
+    }
+
+    /** -1 when the set is empty. */
+    public int numFeatures() {
+        return numFeatures;
+    }
+
+    public int labelWidth() {
+        return labelWidth;
+    }
+
+    public void unpersist() {
+        blocks.unpersist(false);
+    }
+
+    /** A partition's cached blocks in order, for random access by row. */
+    static List<Block> collectBlocks(java.util.Iterator<Block> it) {
+        List<Block> list = new ArrayList<>();
+        while (it.hasNext()) {
+            Block b = it.next();
+            if (b.rows() > 0) list.add(b);
+        }
+        return list;
+    }
+}
