@@ -1,0 +1,45 @@
+package io.sparkbackprop.cli;
+
+import picocli.CommandLine.Option;
+
+/** Where the rows come from and how they are split and scaled. */
+public final class DataOptions {
+    @Option(names = "--data", description = "CSV (header; label last or --label), LIBSVM (.libsvm/.svm/.txt) or Parquet "
+            + "(vector 'features' column). Default: generated Friedman #1 data.")
+    String data;
+
+    @Option(names = "--format", description = "csv, libsvm or parquet, when the file name does not tell.")
+    String format;
+
+    @Option(names = "--label", description = "Label column of a CSV or Parquet file. Default: the last CSV column; 'label' in Parquet.")
+    String label;
+
+    @Option(names = "--rows", defaultValue = "100000", description = "Rows of generated Friedman #1 data (train + test). Default: ${DEFAULT-VALUE}")
+    long rows;
+
+    @Option(names = "--partitions", defaultValue = "0",
+            description = "Partitions of generated data; 0 = Spark's default parallelism. Default: ${DEFAULT-VALUE}")
+    int partitions;
+
+    @Option(names = "--test-data", description = "Separate test set, in the same format as --data.")
+    String testData;
+
+    @Option(names = "--test-fraction", defaultValue = "0.2", description = "Share of the rows held out for testing when there is no --test-data. Default: ${DEFAULT-VALUE}")
+    double testFraction;
+
+    @Option(names = "--standardize", description = "Scale features (and regression labels) by the training set's mean and deviation; "
+            + "stored in the model, so predictions come back in label units.")
+    boolean standardize;
+
+    @Option(names = "--block-size", defaultValue = "4096", description = "Rows per cached block. Default: ${DEFAULT-VALUE}")
+    int blockSize;
+
+    void validate() {
+        if (!(testFraction >= 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("--test-fraction must be in [0, 1), got " + testFraction);
+        }
+        if (rows <= 0) throw new IllegalArgumentException("--rows must be positive, got " + rows);
+        if (partitions < 0) throw new IllegalArgumentException("--partitions must be 0 (automatic) or positive, got " + partitions);
+        if (blockSize <= 0) throw new IllegalArgumentException("--block-size must be positive, got " + blockSize);
+    }
+}

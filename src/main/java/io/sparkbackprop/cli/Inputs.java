@@ -1,0 +1,98 @@
+package io.sparkbackprop.cli;
+
+import io.sparkbackprop.data.Block;
+import io.sparkbackprop.data.Blocks;
+import io.sparkbackprop.data.DataFormat;
+import io.sparkbackprop.data.DataReader;
+import io.sparkbackprop.data.Friedman1;
+import io.sparkbackprop.data.LabeledData;
+import io.sparkbackprop.data.Standardizer;
+import io.sparkbackprop.nn.Loss;
+import io.sparkbackprop.nn.Network;
+import io.sparkbackprop.nn.Scaling;
+import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.train.TrainingSet;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * The cached training and test sets a run trains on, the topology that fits them and the scaling
+ * applied to them: data flows file/generator → blocks → (scaling) → cache.
+ */
+record Inputs(TrainingSet train, TrainingSet test, Topology topology, Scaling scaling) {
+
+    static Inputs load(SparkSession spark, DataOptions data, NetworkOptions net, Network initial, long seed) {
+        data.validate();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Loss loss = initial != null ? initial.topology().loss() : net.lossFunction();
+        JavaRDD<Block> train;
+        JavaRDD<Block> test;
+        int features;
+        int outputs;
+        if (data.data == null) {
+            int partitions = data.partitions > 0 ? data.partitions : sc.defaultParallelism();
+            long testRows = Math.round(data.rows * data.testFraction);
+            train = Friedman1.generate(sc, data.rows - testRows, partitions, seed, data.blockSize);
+            test = testRows == 0 ? null : Friedman1.generate(sc, testRows, partitions, seed + 1_000_003L, data.blockSize);
+            features = Friedman1.FEATURES;
+            if (loss != Loss.MSE) throw new IllegalArgumentException("the generated Friedman #1 data is regression data: use --loss mse");
+            outputs = 1;
+        } else {
+            LabeledData read = DataReader.read(spark, data.data, DataFormat.detect(data.data, data.format), data.label, 0);
+            features = read.numFeatures();
+            Dataset<Row> trainFrame = read.frame();
+            Dataset<Row> testFrame = null;
+            if (data.testData != null) {
+                LabeledData t = DataReader.read(spark, data.testData, DataFormat.detect(data.testData, data.format), data.label, features);
+                if (t.numFeatures() != features) {
+                    throw new IllegalArgumentException("--test-data " + data.testData + " has " + t.numFeatures() + " features but --data "
+                            + data.data + " has " + features);
+                }
+                testFrame = t.frame();
+            } else if (data.testFraction > 0) {
+                Dataset<Row>[] split = trainFrame.randomSplit(new double[] {1 - data.testFraction, data.testFraction}, seed);
+                trainFrame = split[0];
+                testFrame = split[1];
+            }
+            outputs = loss == Loss.CROSS_ENTROPY ? numClasses(trainFrame, initial) : 1;
+            int labelWidth = loss.labelWidth(outputs);
+            train = Blocks.fromDataFrame(trainFrame, "features", "label", features, labelWidth, data.blockSize);
+            test = testFrame == null ? null : Blocks.fromDataFrame(testFrame, "features", "label", features, labelWidth, data.blockSize);
+        }
+        Topology topology = initial != null ? initial.topology() : net.topology(features, outputs);
+        if (topology.inputSize() != features) {
+            throw new IllegalArgumentException("--init-model " + net.initModel + " expects " + topology.inputSize()
+                    + " features but the data has " + features);
+        }
+        Scaling scaling = initial != null ? initial.scaling() : null;
+        if (scaling == null && data.standardize) {
+            scaling = Standardizer.fit(train, features, topology.labelWidth(), loss == Loss.MSE);
+        }
+        if (scaling != null) {
+            train = Standardizer.apply(train, scaling);
+            test = test == null ? null : Standardizer.apply(test, scaling);
+        }
+        TrainingSet trainSet = TrainingSet.cache(train, "train");
+        if (trainSet.rows() == 0) throw new IllegalArgumentException("no training rows" + (data.data == null ? "" : " in " + data.data));
+        TrainingSet testSet = test == null ? null : TrainingSet.cache(test, "test");
+        return new Inputs(trainSet, testSet, topology, scaling);
+    }
+
+    /** Classes are 0..max label; the model being continued fixes their number. */
+    private static int numClasses(Dataset<Row> frame, Network initial) {
+        if (initial != null) return initial.topology().outputSize();
+        Row r = frame.agg(functions.max("label"), functions.min("label")).first();
+        if (r.isNullAt(0)) throw new IllegalArgumentException("no training rows");
+        double max = r.getDouble(0);
+        double min = r.getDouble(1);
+        if (min < 0 || max != Math.rint(max)) {
+            throw new IllegalArgumentException("cross-entropy needs class labels 0, 1, 2, ...; found labels from " + min + " to " + max);
+        }
+        return Math.max(2, (int) max + 1);
+    }
+
+}

@@ -1,0 +1,117 @@
+package io.sparkbackprop.cli;
+
+import io.sparkbackprop.io.HistoryCsv;
+import io.sparkbackprop.io.ModelJson;
+import io.sparkbackprop.io.OutputDirectory;
+import io.sparkbackprop.nn.Backprop;
+import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.nn.Network;
+import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.train.OptimizerKind;
+import io.sparkbackprop.train.ProgressLog;
+import io.sparkbackprop.train.Trainer;
+import io.sparkbackprop.train.TrainingConfig;
+import io.sparkbackprop.train.TrainingResult;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code train}: read or generate data, train a network on Spark, write model.json and history.csv. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a network. Without --data: Friedman #1 regression data generated on the executors.")
+public final class TrainCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
+    @Option(names = "--master", description = "Spark master when none is configured (spark-submit passes its own). Default: ${DEFAULT-VALUE}",
+            defaultValue = "local[*]")
+    String master;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for data generation, splits, initialisation and batch order. Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Mixin
+    NetworkOptions network = new NetworkOptions();
+
+    @Option(names = "--epochs", defaultValue = "80", description = "Passes over the training data. Default: ${DEFAULT-VALUE}")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "1024",
+            description = "Rows per step, over all partitions; 0 = full batch (one step per epoch). Default: ${DEFAULT-VALUE}")
+    int batchSize;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "sgd or adam. Default: ${DEFAULT-VALUE}")
+    String optimizer;
+
+    @Option(names = "--learning-rate", description = "Step size. Default: 0.001 for adam, 0.01 for sgd.")
+    Double learningRate;
+
+    @Option(names = "--eval-every", defaultValue = "1", description = "Measure the test loss every N epochs (and after the last). Default: ${DEFAULT-VALUE}")
+    int evalEvery;
+
+    @Option(names = "--log-every", defaultValue = "0", description = "Log every N epochs; 0 = about 50 lines per run. Default: ${DEFAULT-VALUE}")
+    int logEvery;
+
+    @Option(names = "--aggregation-depth", defaultValue = "2", description = "treeAggregate depth. Default: ${DEFAULT-VALUE}")
+    int aggregationDepth;
+
+    @Option(names = "--output", description = "Directory for model.json and history.csv. Default: a new runs/<timestamp> folder.")
+    Path output;
+
+    @Option(names = "--overwrite", description = "Replace a non-empty --output directory.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws Exception {
+        OptimizerKind kind = OptimizerKind.fromId(optimizer);
+        double lr = learningRate != null ? learningRate : kind.defaultLearningRate();
+        TrainingConfig config = TrainingConfig.defaults().withEpochs(epochs).withBatchSize(batchSize).withOptimizer(kind)
+                .withLearningRate(lr).withSeed(seed).withEvalEvery(evalEvery).withAggregationDepth(aggregationDepth)
+                .withLogEvery(logEvery);
+        Path target = output != null ? output : OutputDirectory.freshRunDirectory(Paths.get("runs"), Clock.systemDefaultZone());
+        OutputDirectory.checkWritable(target, overwrite);
+        Network initial = network.initialModel();
+
+        SparkSession spark = SparkSession.builder().config(sparkConf()).getOrCreate();
+        try {
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            Inputs inputs = Inputs.load(spark, data, network, initial, seed);
+            Topology topology = inputs.topology();
+            double[] w0 = initial != null ? initial.weights()
+                    : network.initializer(topology).orElse(Initializer.defaultFor(topology)).initialize(topology, seed);
+            LOG.info("network {}; BLAS {}", topology, Backprop.blasName());
+            LOG.info("training on {} rows in {} partitions, testing on {} rows; {} epochs, batch {}, {} (learning rate {})",
+                    inputs.train().rows(), inputs.train().numPartitions(), inputs.test() == null ? 0 : inputs.test().rows(),
+                    epochs, batchSize == 0 ? "full" : batchSize, kind.id(), lr);
+            TrainingResult result = new Trainer(sc, config).fit(topology, w0, inputs.train(), inputs.test(), new ProgressLog(logEvery));
+            Network trained = new Network(topology, result.weights(), inputs.scaling());
+            OutputDirectory.commit(target, overwrite, dir -> {
+                ModelJson.write(trained, dir.resolve("model.json"));
+                HistoryCsv.write(result.history(), dir.resolve("history.csv"));
+            });
+            var last = result.history().get(result.history().size() - 1);
+            LOG.info("final train loss {}, test loss {}; wrote {}", last.trainLoss(),
+                    Double.isNaN(last.testLoss()) ? "-" : last.testLoss(), target.toAbsolutePath());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private SparkConf sparkConf() {
+        SparkConf conf = new SparkConf(true).setAppName("spark-backprop train");
+        if (!conf.contains("spark.master")) conf.setMaster(master);
+        return conf;
+    }
+}

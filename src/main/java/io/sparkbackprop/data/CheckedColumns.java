@@ -1,0 +1,48 @@
+package io.sparkbackprop.data;
+
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Spark SQL functions that make a source's feature vectors dense and its labels doubles, failing on the
+ * values training cannot use (nulls, wrong sizes, NaN, infinities) rather than passing them on.
+ */
+final class CheckedColumns {
+    private CheckedColumns() {
+    }
+
+    static UserDefinedFunction denseFeatures(String source, String column, int numFeatures) {
+        UDF1<Vector, Vector> dense = v -> {
+            if (v == null) throw new BadInputException(source + ": column '" + column + "' has a null (missing) vector");
+            if (v.size() != numFeatures) {
+                throw new BadInputException(source + ": column '" + column + "' has a vector of size " + v.size()
+                        + " where " + numFeatures + " features are expected; all rows must have the same number of features");
+            }
+            double[] values = v.toArray();
+            for (int i = 0; i < values.length; i++) {
+                if (!Double.isFinite(values[i])) {
+                    throw new BadInputException(source + ": column '" + column + "' has " + values[i] + " at feature "
+                            + i + "; NaN and infinite values cannot be trained on: replace them or drop those rows");
+                }
+            }
+            return v.toDense();
+        };
+        return functions.udf(dense, SQLDataTypes.VectorType()).asNonNullable();
+    }
+
+    static UserDefinedFunction finiteLabel(String source, String column) {
+        UDF1<Double, Double> finite = y -> {
+            if (y == null) throw new BadInputException(source + ": label column '" + column + "' has a null (missing) value");
+            if (!Double.isFinite(y)) {
+                throw new BadInputException(source + ": label column '" + column + "' has the value " + y
+                        + "; NaN and infinite labels cannot be trained on: replace them or drop those rows");
+            }
+            return y;
+        };
+        return functions.udf(finite, DataTypes.DoubleType).asNonNullable();
+    }
+}

@@ -1,0 +1,70 @@
+package io.sparkbackprop.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Spliterators;
+import java.util.stream.StreamSupport;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
+import org.apache.spark.api.java.JavaNewHadoopRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Reads CSV files with a header row on the executors. Lines come from Hadoop's text input format rather
+ * than Spark's CSV source because it gives each line's byte offset in its file: that is what lets an
+ * error name the exact line, which the CSV source cannot.
+ */
+final class CsvReader {
+    private CsvReader() {
+    }
+
+    static LabeledData read(SparkSession spark, String path, String labelName, int expectedFeatures) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        List<FileStatus> files = InputFiles.list(conf, path);
+        CsvHeader header = CsvHeader.readFirst(conf, files, path);
+        CsvRowParser parser = CsvRowParser.forHeader(header, labelName);
+        if (expectedFeatures > 0 && expectedFeatures != parser.numFeatures()) {
+            throw new BadInputException(path + " has " + parser.numFeatures() + " feature columns (" + parser.labelName()
+                    + " is the label) where " + expectedFeatures + " were expected");
+        }
+        JavaRDD<Row> rows = rows(spark, conf, files, parser);
+        // One pass over the data now, so that bad input fails here with a clear message rather than
+        // inside the caller's first training job.
+        if (CheckedJob.run(conf, rows::count) == 0) throw InputFiles.noDataRows(path);
+        return new LabeledData(spark.createDataFrame(rows, LabeledData.schema()), parser.numFeatures(),
+                parser.featureNames(), parser.labelName());
+    }
+
+    private static JavaRDD<Row> rows(SparkSession spark, Configuration conf, List<FileStatus> files, CsvRowParser parser) {
+        Job job;
+        try {
+            job = Job.getInstance(conf);
+            // The files listed on the driver, not the user's path: the header was checked against exactly these.
+            FileInputFormat.setInputPaths(job, files.stream().map(FileStatus::getPath).toArray(Path[]::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        JavaNewHadoopRDD<LongWritable, Text> lines = (JavaNewHadoopRDD<LongWritable, Text>) JavaSparkContext
+                .fromSparkContext(spark.sparkContext())
+                .newAPIHadoopRDD(job.getConfiguration(), TextInputFormat.class, LongWritable.class, Text.class);
+        return lines.mapPartitionsWithInputSplit((split, it) -> {
+            String file = ((FileSplit) split).getPath().toString();
+            // Hadoop reuses one key and one value object for every line: parse each before the next is read.
+            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, 0), false)
+                    .map(line -> parser.parse(file, line._1().get(), line._2().toString()))
+                    .filter(row -> row != null)
+                    .iterator();
+        }, false);
+    }
+}

@@ -1,0 +1,117 @@
+package io.sparkbackprop.data;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * Turns one CSV line into a (features, label) row on an executor, or throws a {@link LocatedInputError}
+ * saying what is wrong with it. Every column but the label is a feature, in header order.
+ */
+final class CsvRowParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final CsvHeader header;
+    private final int labelColumn;
+
+    private CsvRowParser(CsvHeader header, int labelColumn) {
+        this.header = header;
+        this.labelColumn = labelColumn;
+    }
+
+    /** @param labelName the label column's name, or null for the last column */
+    static CsvRowParser forHeader(CsvHeader header, String labelName) {
+        List<String> names = header.names();
+        if (labelName == null) return new CsvRowParser(header, names.size() - 1);
+        int column = names.indexOf(labelName);
+        if (column < 0) {
+            throw new BadInputException("label column '" + labelName + "' is not in the header of "
+                    + InputFiles.display(new Path(header.file())) + "; its columns are: " + String.join(", ", names));
+        }
+        return new CsvRowParser(header, column);
+    }
+
+    int numFeatures() {
+        return header.names().size() - 1;
+    }
+
+    List<String> featureNames() {
+        List<String> features = new ArrayList<>(header.names());
+        features.remove(labelColumn);
+        return features;
+    }
+
+    String labelName() {
+        return header.names().get(labelColumn);
+    }
+
+    /**
+     * @param file       the file's full path (as Hadoop names it)
+     * @param byteOffset where the line starts in the file; 0 is its header
+     * @return the row, or null for a header or a blank line
+     */
+    Row parse(String file, long byteOffset, String line) {
+        if (byteOffset == 0) {
+            checkHeader(file, CsvCells.withoutByteOrderMark(line));
+            return null;
+        }
+        if (line.isBlank()) return null;
+        List<String> cells = CsvCells.split(line);
+        int width = header.names().size();
+        if (cells.size() != width) {
+            throw new LocatedInputError(file, byteOffset, ": expected " + width + " cells, as many as the header has, found "
+                    + cells.size() + "; look for a missing or an extra comma");
+        }
+        double[] features = new double[width - 1];
+        double label = 0;
+        for (int column = 0, f = 0; column < width; column++) {
+            double value = number(file, byteOffset, column, cells.get(column));
+            if (column == labelColumn) {
+                label = value;
+            } else {
+                features[f++] = value;
+            }
+        }
+        return RowFactory.create(new DenseVector(features), label);
+    }
+
+    /** In a directory of CSV parts each file repeats the header; a different one means the files do not fit together. */
+    private void checkHeader(String file, String line) {
+        if (CsvCells.split(line).equals(header.names())) return;
+        throw new LocatedInputError(file, 0, ": expected the header " + CsvCells.quote(String.join(",", header.names()))
+                + " (as in " + InputFiles.display(new Path(header.file())) + "), found " + CsvCells.quote(line)
+                + "; every file must start with the same header line");
+    }
+
+    private double number(String file, long byteOffset, int column, String text) {
+        String where = ", column '" + header.names().get(column) + "': " + CsvCells.quote(text);
+        if (spellsNonFinite(text)) {
+            throw new LocatedInputError(file, byteOffset, where + " is not a finite number; NaN and infinite values "
+                    + "cannot be trained on: replace the value or remove the line");
+        }
+        double value;
+        try {
+            value = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new LocatedInputError(file, byteOffset, where + (text.isEmpty() ? " (an empty cell)" : "")
+                    + " is not a number; every cell below the header must be a number: fix the value or remove the line");
+        }
+        if (!Double.isFinite(value)) {
+            throw new LocatedInputError(file, byteOffset, where + " is too large for a double (it overflows to infinity): "
+                    + "rescale the column or remove the line");
+        }
+        return value;
+    }
+
+    /** Double.parseDouble takes "NaN" and "Infinity" but not "inf"; all of them deserve the same, clearer message. */
+    private static boolean spellsNonFinite(String text) {
+        String s = text.toLowerCase(Locale.ROOT);
+        if (s.startsWith("+") || s.startsWith("-")) s = s.substring(1);
+        return s.equals("nan") || s.equals("inf") || s.equals("infinity");
+    }
+}

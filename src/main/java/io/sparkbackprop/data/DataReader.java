@@ -1,0 +1,37 @@
+package io.sparkbackprop.data;
+
+import java.util.Objects;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Turns a user's data file (or a directory of them) into a {@link LabeledData} frame ready for training.
+ * Every problem with the input is a {@link BadInputException} whose message says where and what it is.
+ * The data is read once by {@code read} to check every row; the frame it returns is not cached, so the
+ * caller's job reads it again.
+ */
+public final class DataReader {
+    private DataReader() {
+    }
+
+    /**
+     * @param path        a file, a directory of files of one format, or a glob
+     * @param format      the format, or null to {@linkplain DataFormat#detect detect} it from the path
+     * @param labelName   for CSV and Parquet, the label column's name; null means the last column for CSV and
+     *                    "label" for Parquet. LIBSVM's label is always the first number on each line.
+     * @param numFeatures the expected number of features, or 0 to take what the data has (for LIBSVM: the
+     *                    largest index found, at the cost of an extra pass)
+     */
+    public static LabeledData read(SparkSession spark, String path, DataFormat format, String labelName, int numFeatures) {
+        Objects.requireNonNull(spark, "spark");
+        Objects.requireNonNull(path, "path");
+        if (numFeatures < 0) {
+            throw new BadInputException("the number of features must be 0 (take it from the data) or more, not " + numFeatures);
+        }
+        DataFormat resolved = format != null ? format : DataFormat.detect(path, null);
+        return switch (resolved) {
+            case CSV -> CsvReader.read(spark, path, labelName, numFeatures);
+            case LIBSVM -> LibsvmReader.read(spark, path, numFeatures);
+            case PARQUET -> ParquetReader.read(spark, path, labelName, numFeatures);
+        };
+    }
+}

@@ -1,0 +1,178 @@
+package io.sparkbackprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkbackprop.ReferenceNetwork;
+import io.sparkbackprop.io.EpochRecord;
+import io.sparkbackprop.io.HistoryCsv;
+import io.sparkbackprop.io.ModelJson;
+import io.sparkbackprop.nn.Activation;
+import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.nn.Loss;
+import io.sparkbackprop.nn.Network;
+import io.sparkbackprop.nn.Topology;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The train command end to end, in this JVM, on local[2]. */
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String err) {
+    }
+
+    private static Run train(String... args) {
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("train", "--master", "local[2]"));
+        all.addAll(List.of(args));
+        int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Run(code, err.toString());
+    }
+
+    /** A CSV of rows x0,x1,x2,y with y a smooth function of the features. */
+    private static double[][] writeCsv(Path file, int rows, long seed) throws IOException {
+        SplittableRandom rng = new SplittableRandom(seed);
+        StringBuilder sb = new StringBuilder("x0,x1,x2,y\n");
+        double[][] data = new double[rows][4];
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < 3; c++) data[i][c] = rng.nextDouble(-1, 1);
+            data[i][3] = Math.sin(2 * data[i][0]) + data[i][1] * data[i][2];
+            sb.append(data[i][0]).append(',').append(data[i][1]).append(',').append(data[i][2]).append(',').append(data[i][3]).append('\n');
+        }
+        Files.writeString(file, sb);
+        return data;
+    }
+
+    private static double[][] column(double[][] rows, int from, int to) {
+        double[][] out = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) out[i] = java.util.Arrays.copyOfRange(rows[i], from, to);
+        return out;
+    }
+
+    @Test
+    void fullBatchSgdFromAnInitModelFollowsTheReferenceNetwork() throws IOException {
+        double[][] train = writeCsv(dir.resolve("train.csv"), 150, 1);
+        double[][] test = writeCsv(dir.resolve("test.csv"), 60, 2);
+        Topology t = new Topology(new int[] {3, 5, 1}, new Activation[] {Activation.TANH, Activation.LINEAR}, Loss.MSE);
+        double[] w0 = Initializer.SCALED_NORMAL.initialize(t, 7);
+        ModelJson.write(new Network(t, w0), dir.resolve("init.json"));
+        Path out = dir.resolve("out");
+        Run run = train("--data", dir.resolve("train.csv").toString(), "--test-data", dir.resolve("test.csv").toString(),
+                "--init-model", dir.resolve("init.json").toString(), "--optimizer", "sgd", "--batch-size", "0",
+                "--learning-rate", "0.1", "--epochs", "6", "--output", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+
+        ReferenceNetwork ref = new ReferenceNetwork(new int[] {3, 5, 1}, new String[] {"tanh", "linear"}, "mse");
+        ref.setFlat(w0);
+        List<EpochRecord> history = HistoryCsv.read(out.resolve("history.csv"));
+        assertEquals(6, history.size());
+        for (int e = 0; e < 6; e++) {
+            double trainLoss = ref.cost(column(train, 0, 3), column(train, 3, 4));
+            ref.sgdStep(column(train, 0, 3), column(train, 3, 4), 0.1);
+            double testLoss = ref.cost(column(test, 0, 3), column(test, 3, 4));
+            assertEquals(trainLoss, history.get(e).trainLoss(), 1e-9 * trainLoss, "train loss, epoch " + (e + 1));
+            assertEquals(testLoss, history.get(e).testLoss(), 1e-9 * testLoss, "test loss, epoch " + (e + 1));
+        }
+        Network trained = ModelJson.read(out.resolve("model.json"));
+        assertEquals(t, trained.topology());
+        double[] expected = ref.flat();
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], trained.weights()[i], 1e-9 * Math.max(1, Math.abs(expected[i])), "weight " + i);
+        }
+    }
+
+    @Test
+    void generatedDataRunWritesModelAndHistory() throws IOException {
+        Path out = dir.resolve("run");
+        Run run = train("--rows", "3000", "--epochs", "3", "--layers", "16", "--batch-size", "256", "--output", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        List<EpochRecord> history = HistoryCsv.read(out.resolve("history.csv"));
+        assertEquals(3, history.size());
+        assertTrue(history.get(2).trainLoss() < history.get(0).trainLoss(), "loss fell: " + history);
+        Network net = ModelJson.read(out.resolve("model.json"));
+        assertEquals(List.of(10, 16, 1), java.util.Arrays.stream(net.topology().sizes()).boxed().toList());
+        assertEquals(Activation.RELU, net.topology().activation(0));
+    }
+
+    @Test
+    void standardizedModelsPredictInLabelUnits() throws IOException {
+        // y = 1000·x0 + 5000: a linear network on standardized data must learn it and answer in label units.
+        StringBuilder sb = new StringBuilder("x0,y\n");
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int i = 0; i < 400; i++) {
+            double x = rng.nextDouble(10, 20);
+            sb.append(x).append(',').append(1000 * x + 5000).append('\n');
+        }
+        Files.writeString(dir.resolve("lin.csv"), sb);
+        Path out = dir.resolve("lin");
+        Run run = train("--data", dir.resolve("lin.csv").toString(), "--layers", "0", "--standardize", "--optimizer", "sgd",
+                "--learning-rate", "0.3", "--batch-size", "0", "--epochs", "60", "--output", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        Network net = ModelJson.read(out.resolve("model.json"));
+        assertEquals(16_000, net.predict(new double[] {11})[0], 1.0);
+        assertEquals(24_000, net.predict(new double[] {19})[0], 1.0);
+    }
+
+    @Test
+    void badInputGivesAClearErrorAndWritesNothing() throws IOException {
+        Path out = dir.resolve("never");
+        Run missing = train("--data", dir.resolve("nope.csv").toString(), "--output", out.toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("nope.csv"), missing.err());
+
+        Files.writeString(dir.resolve("bad.csv"), "a,b,y\n1,2,3\n4,five,6\n7,8,9\n");
+        Run bad = train("--data", dir.resolve("bad.csv").toString(), "--output", out.toString());
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("bad.csv line 3, column 'b': 'five' is not a number"), bad.err());
+
+        Files.writeString(dir.resolve("empty.csv"), "a,b,y\n");
+        Run empty = train("--data", dir.resolve("empty.csv").toString(), "--output", out.toString());
+        assertEquals(2, empty.exitCode());
+        assertTrue(empty.err().contains("no data rows"), empty.err());
+
+        writeCsv(dir.resolve("three.csv"), 50, 4);
+        Topology two = Topology.of(2, new int[] {4}, Activation.RELU, 1, Loss.MSE);
+        ModelJson.write(new Network(two, new double[two.numParams()]), dir.resolve("two.json"));
+        Run wrongWidth = train("--data", dir.resolve("three.csv").toString(), "--init-model", dir.resolve("two.json").toString(),
+                "--output", out.toString());
+        assertEquals(2, wrongWidth.exitCode());
+        assertTrue(wrongWidth.err().contains("expects 2 features but the data has 3"), wrongWidth.err());
+
+        Run badOption = train("--activation", "swish", "--rows", "100", "--output", out.toString());
+        assertEquals(2, badOption.exitCode());
+        assertTrue(badOption.err().contains("valid activations: relu, sigmoid, tanh, linear"), badOption.err());
+
+        Run diverged = train("--rows", "2000", "--optimizer", "sgd", "--learning-rate", "1e4", "--batch-size", "50", "--epochs", "10", "--output", out.toString());
+        assertEquals(2, diverged.exitCode());
+        assertTrue(diverged.err().contains("diverged at epoch"), diverged.err());
+        assertFalse(Files.exists(out), "a failed run must leave no output");
+        try (var siblings = Files.list(dir)) {
+            assertTrue(siblings.noneMatch(p -> p.getFileName().toString().contains("never")), "no temporary output left behind");
+        }
+    }
+
+    @Test
+    void refusesToOverwriteAPreviousRunUnlessAsked() throws IOException {
+        Path out = dir.resolve("kept");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("model.json"), "previous");
+        Run refused = train("--rows", "500", "--epochs", "1", "--output", out.toString());
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.err().contains("--overwrite"), refused.err());
+        assertEquals("previous", Files.readString(out.resolve("model.json")));
+        Run replaced = train("--rows", "500", "--epochs", "1", "--output", out.toString(), "--overwrite");
+        assertEquals(0, replaced.exitCode(), replaced.err());
+        assertTrue(Files.readString(out.resolve("model.json")).contains("\"layers\""));
+    }
+}
