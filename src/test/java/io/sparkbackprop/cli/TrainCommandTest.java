@@ -175,4 +175,38 @@ class TrainCommandTest {
         assertEquals(0, replaced.exitCode(), replaced.err());
         assertTrue(Files.readString(out.resolve("model.json")).contains("\"layers\""));
     }
+
+    @Test
+    void classifiesWithCrossEntropyAndWithLogisticLoss() throws IOException {
+        // Three classes by the sign pattern of two features; a binary label for the logistic case.
+        SplittableRandom rng = new SplittableRandom(5);
+        StringBuilder multi = new StringBuilder("a,b,class\n");
+        StringBuilder binary = new StringBuilder("a,b,positive\n");
+        for (int i = 0; i < 600; i++) {
+            double a = rng.nextDouble(-1, 1);
+            double b = rng.nextDouble(-1, 1);
+            int c = a < 0 ? 0 : b < 0 ? 1 : 2;
+            multi.append(a).append(',').append(b).append(',').append(c).append('\n');
+            binary.append(a).append(',').append(b).append(',').append(a + b > 0 ? 1 : 0).append('\n');
+        }
+        Files.writeString(dir.resolve("multi.csv"), multi);
+        Files.writeString(dir.resolve("binary.csv"), binary);
+        for (String[] c : new String[][] {{"multi.csv", "cross-entropy", "3"}, {"binary.csv", "bce", "1"}}) {
+            Path out = dir.resolve(c[1]);
+            Run run = train("--data", dir.resolve(c[0]).toString(), "--loss", c[1], "--layers", "16", "--learning-rate", "0.01",
+                    "--batch-size", "32", "--epochs", "15", "--output", out.toString());
+            assertEquals(0, run.exitCode(), run.err());
+            Network net = ModelJson.read(out.resolve("model.json"));
+            assertEquals(Integer.parseInt(c[2]), net.topology().outputSize());
+            List<EpochRecord> h = HistoryCsv.read(out.resolve("history.csv"));
+            // Chance level is ln 3 ≈ 1.10 (cross-entropy) and ln 2 ≈ 0.69 (logistic): the model must be far better.
+            assertTrue(h.get(h.size() - 1).testLoss() < 0.25, c[1] + " test loss " + h.get(h.size() - 1).testLoss());
+            double[] p = net.predict(new double[] {0.5, 0.5});
+            if (c[1].equals("bce")) {
+                assertTrue(p[0] > 0.9, "P(positive) at (0.5, 0.5) = " + p[0]);
+            } else {
+                assertTrue(p[2] > 0.9 && Math.abs(p[0] + p[1] + p[2] - 1) < 1e-12, java.util.Arrays.toString(p));
+            }
+        }
+    }
 }
