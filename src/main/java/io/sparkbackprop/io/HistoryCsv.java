@@ -10,7 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code history.csv}: the header {@code epoch,train_loss,test_loss,seconds}, then one row per epoch.
+ * {@code history.csv}: the header {@code epoch,train_loss,test_loss} (the contract users parse), then one row
+ * per epoch. Timings are not part of it; a {@code seconds} column, when a file has one, is read.
  * Doubles are written with {@link Double#toString}, which reads back to the same bits; a loss that was not
  * evaluated (NaN) is an empty field, which pandas and spreadsheets read as missing.
  * <p>
@@ -28,10 +29,10 @@ public final class HistoryCsv {
 
     public static void write(List<EpochRecord> history, Path file) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write(String.join(",", EPOCH, TRAIN_LOSS, TEST_LOSS, SECONDS));
+            out.write(String.join(",", EPOCH, TRAIN_LOSS, TEST_LOSS));
             out.write('\n');
             for (EpochRecord r : history) {
-                out.write(r.epoch() + "," + field(r.trainLoss()) + "," + field(r.testLoss()) + "," + field(r.seconds()));
+                out.write(r.epoch() + "," + field(r.trainLoss()) + "," + field(r.testLoss()));
                 out.write('\n');
             }
         }
