@@ -267,7 +267,7 @@ class TrainerTest {
 
     @Test
     void sameSeedAndPartitioningGiveTheSameModel() {
-        TrainingSet data = friedman(400, 2, 10);
+        TrainingSet data = friedman(400, 5, 10);
         double[] w0 = Initializer.HE.initialize(TOPOLOGY, 1);
         TrainingConfig cfg = TrainingConfig.defaults().withEpochs(3).withBatchSize(32).withSeed(5);
         double[] a = new Trainer(sc, cfg).fit(TOPOLOGY, w0, data, null, TrainingListener.NONE).weights();
