@@ -15,12 +15,20 @@ public final class Block implements Serializable {
     private final int labelWidth;
     private final double[] features;
     private final double[] labels;
+    /** One weight per row, or null when every row weighs 1 (the common case costs nothing). */
+    private final double[] weights;
 
     public Block(int rows, int numFeatures, int labelWidth, double[] features, double[] labels) {
-        if (features.length != rows * numFeatures || labels.length != rows * labelWidth) {
+        this(rows, numFeatures, labelWidth, features, labels, null);
+    }
+
+    public Block(int rows, int numFeatures, int labelWidth, double[] features, double[] labels, double[] weights) {
+        if (features.length != rows * numFeatures || labels.length != rows * labelWidth
+                || (weights != null && weights.length != rows)) {
             throw new IllegalArgumentException("block arrays do not match " + rows + " rows of " + numFeatures
                     + " features and " + labelWidth + " label values");
         }
+        this.weights = weights;
         this.rows = rows;
         this.numFeatures = numFeatures;
         this.labelWidth = labelWidth;
@@ -48,5 +56,15 @@ public final class Block implements Serializable {
     /** Column-major (labelWidth × rows); row j starts at j·labelWidth. */
     public double[] labels() {
         return labels;
+    }
+
+    /** Row weights, or null when all rows weigh 1. */
+    public double[] weights() {
+        return weights;
+    }
+
+    /** A block with the same weights and new features and labels (e.g. scaled ones). */
+    public Block withValues(double[] newFeatures, double[] newLabels) {
+        return new Block(rows, numFeatures, labelWidth, newFeatures, newLabels, weights);
     }
 }

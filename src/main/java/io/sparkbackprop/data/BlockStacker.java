@@ -13,13 +13,21 @@ public final class BlockStacker {
     public static final int DEFAULT_CAPACITY = 4096;
 
     /** One row on its way into a block; only exists while data is read. */
-    public record Row(double[] features, double[] label) {
+    public record Row(double[] features, double[] label, double weight) {
+        public Row(double[] features, double[] label) {
+            this(features, label, 1.0);
+        }
     }
 
     private BlockStacker() {
     }
 
     public static Iterator<Block> stack(Iterator<Row> rows, int numFeatures, int labelWidth, int capacity) {
+        return stack(rows, numFeatures, labelWidth, capacity, false);
+    }
+
+    /** @param weighted keep each row's weight (otherwise weights are dropped and every row counts once) */
+    public static Iterator<Block> stack(Iterator<Row> rows, int numFeatures, int labelWidth, int capacity, boolean weighted) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -31,6 +39,7 @@ public final class BlockStacker {
                 if (!rows.hasNext()) throw new NoSuchElementException();
                 double[] x = new double[numFeatures * capacity];
                 double[] y = new double[labelWidth * capacity];
+                double[] w = weighted ? new double[capacity] : null;
                 int n = 0;
                 while (n < capacity && rows.hasNext()) {
                     Row r = rows.next();
@@ -42,13 +51,15 @@ public final class BlockStacker {
                     }
                     System.arraycopy(r.features(), 0, x, n * numFeatures, numFeatures);
                     System.arraycopy(r.label(), 0, y, n * labelWidth, labelWidth);
+                    if (w != null) w[n] = r.weight();
                     n++;
                 }
                 if (n < capacity) {
                     x = Arrays.copyOf(x, n * numFeatures);
                     y = Arrays.copyOf(y, n * labelWidth);
+                    w = w == null ? null : Arrays.copyOf(w, n);
                 }
-                return new Block(n, numFeatures, labelWidth, x, y);
+                return new Block(n, numFeatures, labelWidth, x, y, w);
             }
         };
     }

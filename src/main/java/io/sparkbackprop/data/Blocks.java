@@ -20,13 +20,24 @@ public final class Blocks {
      */
     public static JavaRDD<Block> fromDataFrame(Dataset<Row> df, String featuresCol, String labelCol, int numFeatures,
                                                int labelWidth, int capacity) {
+        return fromDataFrame(df, featuresCol, labelCol, null, numFeatures, labelWidth, capacity);
+    }
+
+    /**
+     * As above, with an optional numeric weight column (null or empty: every row weighs 1). Weights must be
+     * finite and non-negative.
+     */
+    public static JavaRDD<Block> fromDataFrame(Dataset<Row> df, String featuresCol, String labelCol, String weightCol,
+                                               int numFeatures, int labelWidth, int capacity) {
+        boolean weighted = weightCol != null && !weightCol.isEmpty();
         DataType labelType = df.schema().apply(labelCol).dataType();
         boolean numericLabel = labelType instanceof NumericType;
         if (numericLabel && labelWidth != 1) {
             throw new IllegalArgumentException("label column '" + labelCol + "' holds one number per row, but " + labelWidth + " are needed");
         }
         Dataset<Row> selected = df.select(df.col(featuresCol), numericLabel
-                ? df.col(labelCol).cast(DataTypes.DoubleType) : df.col(labelCol));
+                ? df.col(labelCol).cast(DataTypes.DoubleType) : df.col(labelCol),
+                weighted ? df.col(weightCol).cast(DataTypes.DoubleType) : org.apache.spark.sql.functions.lit(1.0));
         return selected.javaRDD().mapPartitions(rows -> BlockStacker.stack(new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -44,8 +55,20 @@ public final class Blocks {
                 }
                 if (r.isNullAt(1)) throw new IllegalArgumentException("label column '" + labelCol + "' has a null value");
                 double[] label = numericLabel ? new double[] {r.getDouble(1)} : ((Vector) r.getAs(1)).toArray();
-                return new BlockStacker.Row(v.toArray(), label);
+                if (label.length != labelWidth) {
+                    throw new IllegalArgumentException("label column '" + labelCol + "' has a vector of size " + label.length
+                            + " where " + labelWidth + " values are expected");
+                }
+                double weight = 1.0;
+                if (weighted) {
+                    weight = r.isNullAt(2) ? Double.NaN : r.getDouble(2);
+                    if (!(weight >= 0) || Double.isInfinite(weight)) {
+                        throw new IllegalArgumentException("weight column '" + weightCol + "' has the value " + weight
+                                + "; weights must be finite and non-negative");
+                    }
+                }
+                return new BlockStacker.Row(v.toArray(), label, weight);
             }
-        }, numFeatures, labelWidth, capacity));
+        }, numFeatures, labelWidth, capacity, weighted));
     }
 }

@@ -70,7 +70,7 @@ public final class Standardizer {
             double[] x = scaling.scaleFeatures(b.features(), b.rows());
             double[] y = b.labels().clone();
             scaling.scaleLabelsInPlace(y, b.rows());
-            return new Block(b.rows(), b.numFeatures(), b.labelWidth(), x, y);
+            return b.withValues(x, y);
         });
     }
 }

@@ -26,17 +26,33 @@ public final class Backprop {
      */
     public static double accumulateGradient(double[] w, double[] x, int xOff, double[] y, int yOff, int m,
                                             double[] grad, Workspace ws) {
+        return accumulateGradient(w, x, xOff, y, yOff, null, 0, m, grad, ws);
+    }
+
+    /**
+     * As above with a weight per sample (rowWeights[rwOff...], or null for all ones): adds Σ w_j ∇loss_j
+     * and returns Σ w_j loss_j.
+     */
+    public static double accumulateGradient(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights,
+                                            int rwOff, int m, double[] grad, Workspace ws) {
         Topology t = ws.topology;
         double loss = 0;
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            loss += chunkGradient(t, w, x, xOff + start * t.inputSize(), y, yOff + start * t.labelWidth(), cols, grad, ws);
+            loss += chunkGradient(t, w, x, xOff + start * t.inputSize(), y, yOff + start * t.labelWidth(),
+                    rowWeights, rwOff + start, cols, grad, ws);
         }
         return loss;
     }
 
     /** Summed loss of m samples, forward pass only. */
     public static double loss(double[] w, double[] x, int xOff, double[] y, int yOff, int m, Workspace ws) {
+        return loss(w, x, xOff, y, yOff, null, 0, m, ws);
+    }
+
+    /** Σ w_j loss_j over m samples (rowWeights null for all ones), forward pass only. */
+    public static double loss(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff,
+                              int m, Workspace ws) {
         Topology t = ws.topology;
         int last = t.numLayers() - 1;
         int k = t.outputSize();
@@ -44,29 +60,58 @@ public final class Backprop {
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
             forward(t, w, x, xOff + start * t.inputSize(), cols, ws);
-            loss += t.loss().loss(ws.z[last], ws.a[last], y, yOff + start * t.labelWidth(), k, cols);
+            t.loss().loss(ws.z[last], ws.a[last], y, yOff + start * t.labelWidth(), k, cols, ws.sampleLoss);
+            loss += weightedSum(ws.sampleLoss, rowWeights, rwOff + start, cols);
         }
         return loss;
     }
 
+    private static double weightedSum(double[] sampleLoss, double[] rowWeights, int rwOff, int m) {
+        double sum = 0;
+        if (rowWeights == null) {
+            for (int j = 0; j < m; j++) sum += sampleLoss[j];
+        } else {
+            for (int j = 0; j < m; j++) sum += rowWeights[rwOff + j] * sampleLoss[j];
+        }
+        return sum;
+    }
+
     /** Writes the network's outputs (k × m, column-major) for m samples into out[outOff...]. */
     public static void predict(double[] w, double[] x, int xOff, int m, double[] out, int outOff, Workspace ws) {
+        output(w, x, xOff, m, out, outOff, ws, false);
+    }
+
+    /** Writes the output layer's pre-activation Z (logits for sigmoid and softmax outputs) for m samples. */
+    public static void logits(double[] w, double[] x, int xOff, int m, double[] out, int outOff, Workspace ws) {
+        output(w, x, xOff, m, out, outOff, ws, true);
+    }
+
+    private static void output(double[] w, double[] x, int xOff, int m, double[] out, int outOff, Workspace ws, boolean z) {
         Topology t = ws.topology;
         int last = t.numLayers() - 1;
         int k = t.outputSize();
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
             forward(t, w, x, xOff + start * t.inputSize(), cols, ws);
-            System.arraycopy(ws.a[last], 0, out, outOff + start * k, cols * k);
+            System.arraycopy(z ? ws.z[last] : ws.a[last], 0, out, outOff + start * k, cols * k);
         }
     }
 
-    private static double chunkGradient(Topology t, double[] w, double[] x, int xOff, double[] y, int yOff, int m,
-                                        double[] grad, Workspace ws) {
+    private static double chunkGradient(Topology t, double[] w, double[] x, int xOff, double[] y, int yOff,
+                                        double[] rowWeights, int rwOff, int m, double[] grad, Workspace ws) {
         forward(t, w, x, xOff, m, ws);
         int last = t.numLayers() - 1;
         int k = t.outputSize();
-        double loss = t.loss().lossAndDelta(t.activation(last), ws.z[last], ws.a[last], y, yOff, ws.delta[last], k, m);
+        t.loss().lossAndDelta(t.activation(last), ws.z[last], ws.a[last], y, yOff, ws.delta[last], k, m, ws.sampleLoss);
+        double loss = weightedSum(ws.sampleLoss, rowWeights, rwOff, m);
+        if (rowWeights != null) {
+            // A sample's weight scales its whole gradient, i.e. its column of the output delta.
+            double[] d = ws.delta[last];
+            for (int j = 0; j < m; j++) {
+                double rw = rowWeights[rwOff + j];
+                for (int r = j * k; r < (j + 1) * k; r++) d[r] *= rw;
+            }
+        }
         for (int l = last; l >= 0; l--) {
             int out = t.outputsOf(l);
             int in = t.inputsOf(l);

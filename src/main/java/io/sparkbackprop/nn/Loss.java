@@ -6,72 +6,65 @@ import java.util.stream.Collectors;
 
 /**
  * Per-sample losses and their gradients with respect to the output layer's pre-activation Z.
- * Blocks hold m samples as columns; each method returns the SUM over the block's samples so that
- * partitions can add their sums and the driver divides once by the batch's row count.
+ * Blocks hold m samples as columns; the kernel weighs and sums the per-sample values so that partitions
+ * can add their sums and the driver divides once by the batch's (weighted) row count.
  */
 public enum Loss {
     /** Mean over outputs of (ŷ−y)²; per-sample gradient 2(ŷ−y)/k, times g'(Z) of the output activation. */
     MSE("mse", null) {
-        @Override double lossAndDelta(Activation out, double[] z, double[] a, double[] y, int yOff,
-                                      double[] delta, int k, int m) {
-            int len = k * m;
-            double sum = 0;
-            for (int i = 0; i < len; i++) {
-                double diff = a[i] - y[yOff + i];
-                sum += diff * diff;
-                delta[i] = 2.0 * diff / k;
-            }
-            out.multiplyDerivative(z, a, delta, len);
-            return sum / k;
+        @Override void lossAndDelta(Activation out, double[] z, double[] a, double[] y, int yOff,
+                                    double[] delta, int k, int m, double[] sampleLoss) {
+            for (int i = 0; i < k * m; i++) delta[i] = 2.0 * (a[i] - y[yOff + i]) / k;
+            out.multiplyDerivative(z, a, delta, k * m);
+            loss(z, a, y, yOff, k, m, sampleLoss);
         }
-        @Override double loss(double[] z, double[] a, double[] y, int yOff, int k, int m) {
-            int len = k * m;
-            double sum = 0;
-            for (int i = 0; i < len; i++) {
-                double diff = a[i] - y[yOff + i];
-                sum += diff * diff;
+        @Override void loss(double[] z, double[] a, double[] y, int yOff, int k, int m, double[] sampleLoss) {
+            for (int j = 0; j < m; j++) {
+                double sum = 0;
+                for (int r = j * k; r < (j + 1) * k; r++) {
+                    double diff = a[r] - y[yOff + r];
+                    sum += diff * diff;
+                }
+                sampleLoss[j] = sum / k;
             }
-            return sum / k;
         }
     },
     /** Logistic loss −y log a −(1−y) log(1−a), a = σ(z), mean over outputs; computed from Z for stability. */
     BCE("bce", Activation.SIGMOID) {
-        @Override double lossAndDelta(Activation out, double[] z, double[] a, double[] y, int yOff,
-                                      double[] delta, int k, int m) {
-            int len = k * m;
-            for (int i = 0; i < len; i++) delta[i] = (a[i] - y[yOff + i]) / k;
-            return loss(z, a, y, yOff, k, m);
+        @Override void lossAndDelta(Activation out, double[] z, double[] a, double[] y, int yOff,
+                                    double[] delta, int k, int m, double[] sampleLoss) {
+            for (int i = 0; i < k * m; i++) delta[i] = (a[i] - y[yOff + i]) / k;
+            loss(z, a, y, yOff, k, m, sampleLoss);
         }
-        @Override double loss(double[] z, double[] a, double[] y, int yOff, int k, int m) {
-            int len = k * m;
-            double sum = 0;
-            for (int i = 0; i < len; i++) {
-                double zi = z[i];
-                // log(1+e^z) − y z, rewritten so neither exp nor log overflows.
-                sum += Math.max(zi, 0) - zi * y[yOff + i] + Math.log1p(Math.exp(-Math.abs(zi)));
+        @Override void loss(double[] z, double[] a, double[] y, int yOff, int k, int m, double[] sampleLoss) {
+            for (int j = 0; j < m; j++) {
+                double sum = 0;
+                for (int r = j * k; r < (j + 1) * k; r++) {
+                    double zr = z[r];
+                    // log(1+e^z) − y z, rewritten so neither exp nor log overflows.
+                    sum += Math.max(zr, 0) - zr * y[yOff + r] + Math.log1p(Math.exp(-Math.abs(zr)));
+                }
+                sampleLoss[j] = sum / k;
             }
-            return sum / k;
         }
     },
     /** −log softmax(z)_c for the integer class label c (one label value per sample). */
     CROSS_ENTROPY("cross-entropy", Activation.SOFTMAX) {
-        @Override double lossAndDelta(Activation out, double[] z, double[] a, double[] y, int yOff,
-                                      double[] delta, int k, int m) {
+        @Override void lossAndDelta(Activation out, double[] z, double[] a, double[] y, int yOff,
+                                    double[] delta, int k, int m, double[] sampleLoss) {
             System.arraycopy(a, 0, delta, 0, k * m);
             for (int j = 0; j < m; j++) delta[j * k + classOf(y[yOff + j], k)] -= 1.0;
-            return loss(z, a, y, yOff, k, m);
+            loss(z, a, y, yOff, k, m, sampleLoss);
         }
-        @Override double loss(double[] z, double[] a, double[] y, int yOff, int k, int m) {
-            double sum = 0;
+        @Override void loss(double[] z, double[] a, double[] y, int yOff, int k, int m, double[] sampleLoss) {
             for (int j = 0; j < m; j++) {
                 int col = j * k;
                 double max = Double.NEGATIVE_INFINITY;
                 for (int r = 0; r < k; r++) max = Math.max(max, z[col + r]);
                 double s = 0;
                 for (int r = 0; r < k; r++) s += Math.exp(z[col + r] - max);
-                sum += max + Math.log(s) - z[col + classOf(y[yOff + j], k)];
+                sampleLoss[j] = max + Math.log(s) - z[col + classOf(y[yOff + j], k)];
             }
-            return sum;
         }
         @Override public int labelWidth(int outputs) {
             return 1;
@@ -87,15 +80,15 @@ public enum Loss {
     }
 
     /**
-     * Sum over the block's m samples of the per-sample loss; writes dLoss_i/dZ (not divided by m) into
-     * delta. z and a hold the output layer's (k × m) pre-activation and activation; the labels start at
-     * y[yOff] with {@link #labelWidth} values per sample.
+     * Writes each of the block's m per-sample losses into sampleLoss and dLoss_j/dZ (per sample, not
+     * divided by m) into delta. z and a hold the output layer's (k × m) pre-activation and activation; the
+     * labels start at y[yOff] with {@link #labelWidth} values per sample.
      */
-    abstract double lossAndDelta(Activation out, double[] z, double[] a, double[] y, int yOff,
-                                 double[] delta, int k, int m);
+    abstract void lossAndDelta(Activation out, double[] z, double[] a, double[] y, int yOff,
+                               double[] delta, int k, int m, double[] sampleLoss);
 
-    /** Sum over the block's samples of the per-sample loss, without a gradient. */
-    abstract double loss(double[] z, double[] a, double[] y, int yOff, int k, int m);
+    /** Each of the block's per-sample losses, without a gradient. */
+    abstract void loss(double[] z, double[] a, double[] y, int yOff, int k, int m, double[] sampleLoss);
 
     /** Label values stored per sample: k for mse/bce, one class index for cross-entropy. */
     public int labelWidth(int outputs) {

@@ -14,6 +14,7 @@ public final class Workspace {
     final double[][] a;
     final double[][] delta;
     final double[] ones;
+    final double[] sampleLoss;
 
     public Workspace(Topology topology, int capacity) {
         if (capacity <= 0) throw new IllegalArgumentException("workspace capacity must be positive");
@@ -29,6 +30,7 @@ public final class Workspace {
             a[l] = new double[len];
             delta[l] = new double[len];
         }
+        sampleLoss = new double[capacity];
         ones = new double[capacity];
         java.util.Arrays.fill(ones, 1.0);
     }

@@ -17,21 +17,21 @@ final class PartitionPass {
     private PartitionPass() {
     }
 
-    /** Buffer layout: [gradient sum (numParams), loss sum, rows]. */
+    /** Buffer layout: [gradient sum (numParams), loss sum, weight sum (= rows when unweighted)]. */
     static double[] gradient(Iterator<Block> it, int partition, Topology t, double[] w, BatchPlan plan,
                              long seed, int epoch, int step, int chunk) {
         int p = t.numParams();
         double[] out = new double[p + 2];
         Workspace ws = Workspace.forThread(t, chunk);
         double loss = 0;
-        long rows = 0;
+        double rows = 0;
         if (plan.fullBatch()) {
             while (it.hasNext()) {
                 Block b = it.next();
                 if (b.rows() == 0) continue;
                 checkWidth(b, t);
-                loss += Backprop.accumulateGradient(w, b.features(), 0, b.labels(), 0, b.rows(), out, ws);
-                rows += b.rows();
+                loss += Backprop.accumulateGradient(w, b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows(), out, ws);
+                rows += weightOf(b);
             }
         } else {
             List<Block> blocks = TrainingSet.collectBlocks(it);
@@ -40,11 +40,16 @@ final class PartitionPass {
             long to = plan.sliceEnd(index.rows(), step);
             EpochOrder order = new EpochOrder(index.rows(), seed, epoch, partition);
             Gather g = Gather.forThread(t.inputSize(), t.labelWidth(), chunk);
+            double[] rw = index.weighted() ? g.w : null;
             for (long pos = from; pos < to; ) {
                 int cols = (int) Math.min(chunk, to - pos);
-                for (int c = 0; c < cols; c++, pos++) index.copyRow(order.rowAt(pos), g.x, c, g.y);
-                loss += Backprop.accumulateGradient(w, g.x, 0, g.y, 0, cols, out, ws);
-                rows += cols;
+                for (int c = 0; c < cols; c++, pos++) index.copyRow(order.rowAt(pos), g.x, c, g.y, g.w);
+                loss += Backprop.accumulateGradient(w, g.x, 0, g.y, 0, rw, 0, cols, out, ws);
+                if (rw == null) {
+                    rows += cols;
+                } else {
+                    for (int c = 0; c < cols; c++) rows += rw[c];
+                }
             }
         }
         out[p] = loss;
@@ -52,19 +57,26 @@ final class PartitionPass {
         return out;
     }
 
-    /** [loss sum, rows] of the whole partition, forward only. */
+    /** [loss sum, weight sum] of the whole partition, forward only. */
     static double[] loss(Iterator<Block> it, Topology t, double[] w, int chunk) {
         Workspace ws = Workspace.forThread(t, chunk);
         double loss = 0;
-        long rows = 0;
+        double rows = 0;
         while (it.hasNext()) {
             Block b = it.next();
             if (b.rows() == 0) continue;
             checkWidth(b, t);
-            loss += Backprop.loss(w, b.features(), 0, b.labels(), 0, b.rows(), ws);
-            rows += b.rows();
+            loss += Backprop.loss(w, b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows(), ws);
+            rows += weightOf(b);
         }
         return new double[] {loss, rows};
+    }
+
+    private static double weightOf(Block b) {
+        if (b.weights() == null) return b.rows();
+        double sum = 0;
+        for (double v : b.weights()) sum += v;
+        return sum;
     }
 
     private static void checkWidth(Block b, Topology t) {
@@ -83,23 +95,31 @@ final class PartitionPass {
         private final List<Block> blocks;
         private final long[] starts;
         private final long rows;
+        private final boolean weighted;
 
         RowIndex(List<Block> blocks) {
             this.blocks = blocks;
             this.starts = new long[blocks.size()];
             long n = 0;
+            boolean anyWeights = false;
             for (int i = 0; i < blocks.size(); i++) {
                 starts[i] = n;
                 n += blocks.get(i).rows();
+                anyWeights |= blocks.get(i).weights() != null;
             }
             this.rows = n;
+            this.weighted = anyWeights;
+        }
+
+        boolean weighted() {
+            return weighted;
         }
 
         long rows() {
             return rows;
         }
 
-        void copyRow(long row, double[] x, int col, double[] y) {
+        void copyRow(long row, double[] x, int col, double[] y, double[] w) {
             int bi = java.util.Arrays.binarySearch(starts, row);
             if (bi < 0) bi = -bi - 2;
             Block b = blocks.get(bi);
@@ -108,6 +128,7 @@ final class PartitionPass {
             int l = b.labelWidth();
             System.arraycopy(b.features(), j * f, x, col * f, f);
             System.arraycopy(b.labels(), j * l, y, col * l, l);
+            w[col] = b.weights() == null ? 1.0 : b.weights()[j];
         }
     }
 
@@ -116,6 +137,7 @@ final class PartitionPass {
         private static final ThreadLocal<Gather> PER_THREAD = new ThreadLocal<>();
         final double[] x;
         final double[] y;
+        final double[] w;
         final int features;
         final int labels;
         final int chunk;
@@ -126,6 +148,7 @@ final class PartitionPass {
             this.chunk = chunk;
             x = new double[features * chunk];
             y = new double[labels * chunk];
+            w = new double[chunk];
         }
 
         static Gather forThread(int features, int labels, int chunk) {

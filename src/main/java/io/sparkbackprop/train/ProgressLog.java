@@ -19,13 +19,13 @@ public final class ProgressLog implements TrainingListener {
     }
 
     @Override
-    public void onEpoch(EpochRecord r, int totalEpochs, long rowsSeen) {
+    public void onEpoch(EpochRecord r, int totalEpochs, double rowsSeen) {
         int n = every > 0 ? every : Math.max(1, (totalEpochs + 49) / 50);
         if (r.epoch() % n != 0 && r.epoch() != 1 && r.epoch() != totalEpochs) return;
         LOG.info(line(r, totalEpochs, rowsSeen));
     }
 
-    static String line(EpochRecord r, int totalEpochs, long rowsSeen) {
+    static String line(EpochRecord r, int totalEpochs, double rowsSeen) {
         double eta = r.seconds() / r.epoch() * (totalEpochs - r.epoch());
         String width = String.valueOf(totalEpochs);
         return String.format(Locale.ROOT, "epoch %" + width.length() + "d/%s  train loss %.6g  test loss %s  %,.0f rows/s  elapsed %s  ETA %s",

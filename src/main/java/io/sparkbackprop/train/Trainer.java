@@ -39,11 +39,11 @@ public final class Trainer {
         List<EpochRecord> history = new ArrayList<>();
         long start = System.nanoTime();
         long steps = 0;
-        long rowsSeen = 0;
+        double rowsSeen = 0;
         double lastGoodLoss = Double.NaN;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             double epochLoss = 0;
-            long epochRows = 0;
+            double epochRows = 0;
             for (int step = 0; step < plan.stepsPerEpoch(); step++) {
                 Broadcast<double[]> bw = sc.broadcast(w.clone());
                 double[] agg;
@@ -55,7 +55,8 @@ public final class Trainer {
                 }
                 int p = t.numParams();
                 double lossSum = agg[p];
-                long rows = (long) agg[p + 1];
+                // The row count, or the weight sum when rows carry weights.
+                double rows = agg[p + 1];
                 listener.onStep(epoch, step, lossSum, rows);
                 if (rows == 0) continue;
                 if (!Double.isFinite(lossSum)) {

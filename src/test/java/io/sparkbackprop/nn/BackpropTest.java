@@ -103,4 +103,36 @@ class BackpropTest {
             for (int r = 0; r < k; r++) assertEquals(expected[r], out[j * k + r], 1e-12);
         }
     }
+
+    @ParameterizedTest(name = "{0} hidden, {1} output, {2}")
+    @MethodSource("networks")
+    void integerRowWeightsEqualRepeatingRows(String hidden, String output, String lossId, int k) {
+        Problem p = problem(hidden, output, lossId, k, 21);
+        int[] repeats = {2, 0, 1, 3, 1, 0, 2};
+        double[] weights = new double[p.m];
+        int total = 0;
+        for (int j = 0; j < p.m; j++) {
+            weights[j] = repeats[j];
+            total += repeats[j];
+        }
+        int f = 4;
+        int lw = p.topology.labelWidth();
+        double[] x = new double[total * f];
+        double[] y = new double[total * lw];
+        int n = 0;
+        for (int j = 0; j < p.m; j++) {
+            for (int r = 0; r < repeats[j]; r++, n++) {
+                System.arraycopy(p.x, j * f, x, n * f, f);
+                System.arraycopy(p.y, j * lw, y, n * lw, lw);
+            }
+        }
+        Workspace ws = new Workspace(p.topology, 3);
+        double[] weighted = new double[p.w.length];
+        double[] repeated = new double[p.w.length];
+        double lw1 = Backprop.accumulateGradient(p.w, p.x, 0, p.y, 0, weights, 0, p.m, weighted, ws);
+        double lw2 = Backprop.accumulateGradient(p.w, x, 0, y, 0, total, repeated, ws);
+        assertEquals(lw2, lw1, 1e-12 * Math.max(1, Math.abs(lw2)));
+        assertEquals(lw2, Backprop.loss(p.w, p.x, 0, p.y, 0, weights, 0, p.m, ws), 1e-12 * Math.max(1, Math.abs(lw2)));
+        for (int i = 0; i < weighted.length; i++) assertEquals(repeated[i], weighted[i], 1e-12, "parameter " + i);
+    }
 }

@@ -155,7 +155,7 @@ class TrainerTest {
         List<double[]> stepLosses = new ArrayList<>();
         TrainingListener firstStep = new TrainingListener() {
             @Override
-            public void onStep(int epoch, int s, double lossSum, long rows) {
+            public void onStep(int epoch, int s, double lossSum, double rows) {
                 stepLosses.add(new double[] {lossSum, rows});
             }
         };
@@ -237,7 +237,7 @@ class TrainerTest {
         List<double[]> steps = new ArrayList<>();
         TrainingListener record = new TrainingListener() {
             @Override
-            public void onStep(int epoch, int step, double lossSum, long rows) {
+            public void onStep(int epoch, int step, double lossSum, double rows) {
                 steps.add(new double[] {epoch, step, lossSum, rows});
             }
         };
