@@ -62,15 +62,31 @@ public final class Network implements Serializable {
         return predictBlock(features, 1);
     }
 
-    /** Outputs (k × m, column-major) for m rows stacked column-major, in label units. */
-    public double[] predictBlock(double[] features, int m) {
+    /**
+     * The output layer's pre-activation Z for one row of raw features: the logit of a sigmoid output, the
+     * logits of a softmax output (never label-scaled).
+     */
+    public double[] logits(double[] features) {
+        checkRows(features, 1);
+        double[] x = scaling == null ? features : scaling.scaleFeatures(features, 1);
+        double[] out = new double[topology.outputSize()];
+        Backprop.logits(weights, x, 0, 1, out, 0, Workspace.forThread(topology, 1024));
+        return out;
+    }
+
+    private void checkRows(double[] features, int m) {
         int n = topology.inputSize();
         if (features.length != n * m) {
             throw new IllegalArgumentException("expected " + m + " rows of " + n + " features, got " + features.length + " values");
         }
+    }
+
+    /** Outputs (k × m, column-major) for m rows stacked column-major, in label units. */
+    public double[] predictBlock(double[] features, int m) {
+        checkRows(features, m);
         double[] x = scaling == null ? features : scaling.scaleFeatures(features, m);
         double[] out = new double[topology.outputSize() * m];
-        Backprop.predict(weights, x, 0, m, out, 0, Workspace.forThread(topology, Math.min(m, 1024)));
+        Backprop.predict(weights, x, 0, m, out, 0, Workspace.forThread(topology, 1024));
         if (scaling != null) scaling.unscaleOutputs(out, m);
         return out;
     }

@@ -14,6 +14,7 @@ import org.apache.spark.broadcast.Broadcast;
  * measures the test loss.
  */
 public final class Trainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
     private final JavaSparkContext sc;
     private final TrainingConfig config;
 
@@ -41,6 +42,8 @@ public final class Trainer {
         long steps = 0;
         double rowsSeen = 0;
         double lastGoodLoss = Double.NaN;
+        double bestTrainLoss = Double.POSITIVE_INFINITY;
+        int epochsWithoutProgress = 0;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             double epochLoss = 0;
             double epochRows = 0;
@@ -86,6 +89,17 @@ public final class Trainer {
             EpochRecord record = new EpochRecord(epoch, epochLoss / epochRows, testLoss, (System.nanoTime() - start) / 1e9);
             history.add(record);
             listener.onEpoch(record, config.epochs(), rowsSeen);
+            if (config.tol() > 0) {
+                double trainLoss = record.trainLoss();
+                if (trainLoss < bestTrainLoss - config.tol() * Math.abs(bestTrainLoss) || bestTrainLoss == Double.POSITIVE_INFINITY) {
+                    bestTrainLoss = Math.min(bestTrainLoss, trainLoss);
+                    epochsWithoutProgress = 0;
+                } else if (++epochsWithoutProgress >= TrainingConfig.TOL_PATIENCE) {
+                    LOG.info("stopping after epoch {}: the train loss improved by less than tol {} for {} epochs",
+                            epoch, config.tol(), TrainingConfig.TOL_PATIENCE);
+                    break;
+                }
+            }
         }
         return new TrainingResult(w, List.copyOf(history), steps);
     }

@@ -1,0 +1,159 @@
+package io.sparkbackprop.ml;
+
+import io.sparkbackprop.nn.Network;
+import java.util.NoSuchElementException;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * A fitted {@link NeuralNetClassifier}. rawPrediction holds logits: (−z, z) for a binary network's sigmoid
+ * unit z, the softmax inputs otherwise; probability is σ(z) or the softmax.
+ */
+public final class NeuralNetClassificationModel extends ProbabilisticClassificationModel<Vector, NeuralNetClassificationModel>
+        implements NeuralNetParams, MLWritable, NetworkModelIO.HasNetwork {
+    private static final long serialVersionUID = 1L;
+    private String uid; // no initializer: uid() may set it while the superclass is constructed (see Uids)
+    private final Network network;
+    private transient NeuralNetTrainingSummary summary;
+
+    NeuralNetClassificationModel(String uid, Network network) {
+        this(Uids.stash(uid), network, true);
+    }
+
+    private NeuralNetClassificationModel(String uid, Network network, boolean stashed) {
+        super();
+        this.uid = uid;
+        Uids.clear();
+        this.network = network;
+        NeuralNetParams.setDefaults(this);
+    }
+
+    /** Builds a model around an existing network (e.g. one read from a portable model.json). */
+    public static NeuralNetClassificationModel fromNetwork(Network network) {
+        return new NeuralNetClassificationModel(Uids.random("nnClassifier"), network);
+    }
+
+    @Override
+    public String uid() {
+        if (uid == null) uid = Uids.pending();
+        return uid;
+    }
+
+    /**
+     * Spark declares this in two Scala supertypes with different generic return types, which javac cannot
+     * reconcile; the raw type satisfies both and Spark's own implementation does the work.
+     */
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public scala.Tuple3 findSummaryModel() {
+        return super.findSummaryModel();
+    }
+
+    @Override
+    public Network network() {
+        return network;
+    }
+
+    @Override
+    public int numClasses() {
+        int k = network.topology().outputSize();
+        return k == 1 ? 2 : k;
+    }
+
+    @Override
+    public int numFeatures() {
+        return network.topology().inputSize();
+    }
+
+    public int[] layers() {
+        return network.topology().sizes();
+    }
+
+    public Vector weights() {
+        return Vectors.dense(network.weights().clone());
+    }
+
+    @Override
+    public Vector predictRaw(Vector features) {
+        SchemaChecks.checkFeatureSize(features, numFeatures());
+        double[] z = network.logits(features.toArray());
+        return z.length == 1 ? Vectors.dense(-z[0], z[0]) : Vectors.dense(z);
+    }
+
+    @Override
+    public Vector raw2probabilityInPlace(Vector raw) {
+        double[] v = ((DenseVector) raw).values();
+        if (v.length == 2 && network.topology().outputSize() == 1) {
+            double p = 1.0 / (1.0 + Math.exp(-v[1]));
+            v[0] = 1 - p;
+            v[1] = p;
+            return raw;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (double x : v) max = Math.max(max, x);
+        double sum = 0;
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.exp(v[i] - max);
+            sum += v[i];
+        }
+        for (int i = 0; i < v.length; i++) v[i] /= sum;
+        return raw;
+    }
+
+    void setSummary(NeuralNetTrainingSummary s) {
+        this.summary = s;
+    }
+
+    public boolean hasSummary() {
+        return summary != null;
+    }
+
+    public NeuralNetTrainingSummary summary() {
+        if (summary == null) throw new NoSuchElementException("no training summary: this model was loaded or copied, not fitted");
+        return summary;
+    }
+
+    /** Accuracy, weighted F1 and log-loss of this model on a dataset. */
+    public NeuralNetClassificationEvaluation evaluate(Dataset<?> dataset) {
+        NeuralNetClassificationModel m = copy(ParamMap.empty());
+        m.setPredictionCol("prediction").setProbabilityCol("probability");
+        Dataset<Row> scored = m.transform(dataset);
+        MulticlassClassificationEvaluator e = new MulticlassClassificationEvaluator().setLabelCol(getLabelCol())
+                .setPredictionCol("prediction").setProbabilityCol("probability");
+        return new NeuralNetClassificationEvaluation(e.setMetricName("accuracy").evaluate(scored),
+                e.setMetricName("f1").evaluate(scored), e.setMetricName("logLoss").evaluate(scored));
+    }
+
+    public void exportJson(String path) {
+        NetworkModelIO.exportJson(network, org.apache.spark.sql.SparkSession.active(), path);
+    }
+
+    @Override
+    public NeuralNetClassificationModel copy(ParamMap extra) {
+        NeuralNetClassificationModel copy = new NeuralNetClassificationModel(uid(), network);
+        copyValues(copy, extra);
+        return copy.setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        return new NetworkModelIO.Writer(this);
+    }
+
+    public static MLReader<NeuralNetClassificationModel> read() {
+        return new NetworkModelIO.Reader<>(NeuralNetClassificationModel.class, NeuralNetClassificationModel::new);
+    }
+
+    public static NeuralNetClassificationModel load(String path) {
+        return read().load(path);
+    }
+}

@@ -1,0 +1,188 @@
+package io.sparkbackprop.ml;
+
+import io.sparkbackprop.nn.Loss;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A neural-network classifier. Labels are class indices 0..k−1; with two classes the network ends in one
+ * sigmoid unit trained with the logistic loss, with more in a k-way softmax trained with cross-entropy.
+ */
+public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, NeuralNetClassifier, NeuralNetClassificationModel>
+        implements NeuralNetParams, DefaultParamsWritable {
+    private static final long serialVersionUID = 1L;
+    private String uid; // no initializer: uid() may set it while the superclass is constructed (see Uids)
+
+    public NeuralNetClassifier() {
+        this(Uids.random("nnClassifier"));
+    }
+
+    public NeuralNetClassifier(String uid) {
+        this(Uids.stash(uid), true);
+    }
+
+    private NeuralNetClassifier(String uid, boolean stashed) {
+        super();
+        this.uid = uid;
+        Uids.clear();
+        NeuralNetParams.setDefaults(this);
+    }
+
+    @Override
+    public String uid() {
+        if (uid == null) uid = Uids.pending();
+        return uid;
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        SchemaChecks.requireVector(schema, getFeaturesCol(), "featuresCol");
+        SchemaChecks.requireNumeric(schema, getLabelCol(), "labelCol");
+        if (SchemaChecks.isSet(getWeightCol())) SchemaChecks.requireNumeric(schema, getWeightCol(), "weightCol");
+        if (SchemaChecks.isSet(getValidationIndicatorCol())) {
+            SchemaChecks.requireBoolean(schema, getValidationIndicatorCol(), "validationIndicatorCol");
+        }
+        return super.transformSchema(schema);
+    }
+
+    @Override
+    public NeuralNetClassificationModel train(Dataset<?> dataset) {
+        int numClasses = numClasses(dataset.toDF(), getLabelCol());
+        int numFeatures = SchemaChecks.vectorSize(dataset, getFeaturesCol(), "featuresCol");
+        Loss loss = numClasses == 2 ? Loss.BCE : Loss.CROSS_ENTROPY;
+        NeuralNetFitting.Fitted fitted = NeuralNetFitting.fit(dataset, this, getFeaturesCol(), getLabelCol(), loss,
+                numClasses == 2 ? 1 : numClasses, numFeatures, false);
+        NeuralNetClassificationModel model = new NeuralNetClassificationModel(uid(), fitted.network());
+        model.setSummary(fitted.summary());
+        return model;
+    }
+
+    /** 1 + the largest label, after checking that every label is a class index. */
+    static int numClasses(Dataset<Row> df, String labelCol) {
+        var label = df.col(labelCol);
+        Row r = df.agg(functions.max(label), functions.min(label),
+                functions.sum(functions.when(label.isNull().or(functions.isnan(label)).or(label.notEqual(functions.floor(label))), 1)
+                        .otherwise(0)),
+                functions.first(functions.when(label.isNull().or(functions.isnan(label)).or(label.notEqual(functions.floor(label))),
+                        label.cast("string")), true)).first();
+        if (r.isNullAt(0)) throw new IllegalArgumentException("labelCol '" + labelCol + "' has no values: the dataset is empty");
+        long bad = r.isNullAt(2) ? 0 : ((Number) r.get(2)).longValue();
+        if (bad > 0) {
+            throw new IllegalArgumentException("labelCol '" + labelCol + "' has " + bad + " value(s) that are not class indices, e.g. "
+                    + r.get(3) + "; labels must be 0, 1, 2, ... (index string labels with StringIndexer)");
+        }
+        double min = ((Number) r.get(1)).doubleValue();
+        double max = ((Number) r.get(0)).doubleValue();
+        if (min < 0) {
+            throw new IllegalArgumentException("labelCol '" + labelCol + "' has the negative label " + min + "; labels must be 0, 1, 2, ...");
+        }
+        if (max > 100_000) throw new IllegalArgumentException("labelCol '" + labelCol + "' has the label " + max + ": too many classes");
+        return Math.max(2, (int) max + 1);
+    }
+
+    @Override
+    public NeuralNetClassifier copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    public static MLReader<NeuralNetClassifier> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static NeuralNetClassifier load(String path) {
+        return read().load(path);
+    }
+
+    public NeuralNetClassifier setHiddenLayers(int... v) {
+        set(hiddenLayers(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setActivation(String v) {
+        set(activation(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setActivations(String... v) {
+        set(activations(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setOptimizer(String v) {
+        set(optimizer(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setStepSize(double v) {
+        set(stepSize(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setMaxIter(int v) {
+        set(maxIter(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setBatchSize(int v) {
+        set(batchSize(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setSeed(long v) {
+        set(seed(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setTol(double v) {
+        set(tol(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setInitMode(String v) {
+        set(initMode(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setInitialModel(String path) {
+        set(initialModel(), path);
+        return this;
+    }
+
+    public NeuralNetClassifier setInitialWeights(Vector v) {
+        set(initialWeights(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setAggregationDepth(int v) {
+        set(aggregationDepth(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setBlockSize(int v) {
+        set(blockSize(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setValidationIndicatorCol(String v) {
+        set(validationIndicatorCol(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setWeightCol(String v) {
+        set(weightCol(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setStandardization(boolean v) {
+        set(standardization(), v);
+        return this;
+    }
+}

@@ -1,0 +1,209 @@
+package io.sparkbackprop.ml;
+
+import io.sparkbackprop.nn.Activation;
+import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.train.OptimizerKind;
+import java.util.Arrays;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.param.StringArrayParam;
+import scala.Function1;
+
+/**
+ * The Params every neural-network estimator and model shares, documented once here.
+ * <p>
+ * Spark finds a stage's params by reflection on its public no-argument methods returning a Param, and
+ * two Params are the same param when they have the same parent uid and name. So each accessor can build
+ * its Param on demand, and one interface serves four classes that extend different Spark bases.
+ */
+public interface NeuralNetParams extends Params {
+    String[] INIT_MODES = {"auto", "he", "xavier", "scaled-normal"};
+
+    /** A predicate Spark can serialize with the stage (a model travels to executors inside its UDF). */
+    interface Check<T> extends java.util.function.Predicate<T>, java.io.Serializable {
+    }
+
+    static <T> Function1<T, Object> valid(Check<T> p) {
+        return (Function1<T, Object> & java.io.Serializable) p::test;
+    }
+
+    private static String[] activationIds() {
+        return Arrays.stream(Activation.values()).filter(a -> a != Activation.SOFTMAX).map(Activation::id).toArray(String[]::new);
+    }
+
+    default IntArrayParam hiddenLayers() {
+        return new IntArrayParam(this, "hiddenLayers", "sizes of the hidden layers, input to output (empty: no hidden layer)",
+                valid((int[] a) -> Arrays.stream(a).allMatch(n -> n > 0)));
+    }
+
+    default Param<String> activation() {
+        return new Param<>(this, "activation", "activation of the hidden layers: " + String.join(", ", activationIds()),
+                valid((String s) -> Arrays.asList(activationIds()).contains(s)));
+    }
+
+    default StringArrayParam activations() {
+        return new StringArrayParam(this, "activations", "one activation per hidden layer (overrides activation); the "
+                + "output activation follows the loss", valid((String[] a) -> Arrays.asList(activationIds()).containsAll(Arrays.asList(a))));
+    }
+
+    default Param<String> optimizer() {
+        return new Param<>(this, "optimizer", "the optimizer: sgd or adam",
+                valid((String s) -> Arrays.stream(OptimizerKind.values()).anyMatch(k -> k.id().equals(s))));
+    }
+
+    default DoubleParam stepSize() {
+        return new DoubleParam(this, "stepSize", "learning rate (> 0)", ParamValidators.gt(0));
+    }
+
+    default IntParam maxIter() {
+        return new IntParam(this, "maxIter", "maximum number of epochs (passes over the data, > 0)", ParamValidators.gt(0));
+    }
+
+    default IntParam batchSize() {
+        return new IntParam(this, "batchSize", "rows per mini-batch step over all partitions; 0 = full batch", ParamValidators.gtEq(0));
+    }
+
+    default LongParam seed() {
+        return new LongParam(this, "seed", "random seed: initial weights, batch order");
+    }
+
+    default DoubleParam tol() {
+        return new DoubleParam(this, "tol", "stop when 3 epochs in a row fail to improve the best train loss by this "
+                + "fraction (>= 0; 0 never stops early)", ParamValidators.gtEq(0));
+    }
+
+    default Param<String> initMode() {
+        return new Param<>(this, "initMode", "weight initialisation: auto (he for relu, else xavier), he, xavier, scaled-normal",
+                valid((String s) -> Arrays.asList(INIT_MODES).contains(s)));
+    }
+
+    default Param<String> initialModel() {
+        return new Param<>(this, "initialModel", "path (any Hadoop filesystem) of a model.json to start from; its topology "
+                + "must match");
+    }
+
+    default Param<Vector> initialWeights() {
+        return new Param<>(this, "initialWeights", "flat initial weights (per layer W column-major, then b)");
+    }
+
+    default IntParam aggregationDepth() {
+        return new IntParam(this, "aggregationDepth", "depth of treeAggregate (>= 1)", ParamValidators.gtEq(1));
+    }
+
+    default IntParam blockSize() {
+        return new IntParam(this, "blockSize", "rows stacked per cached block (> 0)", ParamValidators.gt(0));
+    }
+
+    default Param<String> validationIndicatorCol() {
+        return new Param<>(this, "validationIndicatorCol", "boolean column: true marks held-out rows whose loss is "
+                + "reported per epoch instead of training on them");
+    }
+
+    default Param<String> weightCol() {
+        return new Param<>(this, "weightCol", "weight column name; unset or empty: every row weighs 1");
+    }
+
+    default BooleanParam standardization() {
+        return new BooleanParam(this, "standardization", "standardize the features with the training rows' mean and "
+                + "deviation before training (kept in the model)");
+    }
+
+    default int[] getHiddenLayers() {
+        return (int[]) getOrDefault(hiddenLayers());
+    }
+
+    default String getActivation() {
+        return getOrDefault(activation());
+    }
+
+    default String[] getActivations() {
+        return (String[]) getOrDefault(activations());
+    }
+
+    default String getOptimizer() {
+        return getOrDefault(optimizer());
+    }
+
+    default double getStepSize() {
+        return (Double) getOrDefault(stepSize());
+    }
+
+    default int getMaxIter() {
+        return (Integer) getOrDefault(maxIter());
+    }
+
+    default int getBatchSize() {
+        return (Integer) getOrDefault(batchSize());
+    }
+
+    default long getSeed() {
+        return (Long) getOrDefault(seed());
+    }
+
+    default double getTol() {
+        return (Double) getOrDefault(tol());
+    }
+
+    default String getInitMode() {
+        return getOrDefault(initMode());
+    }
+
+    default String getInitialModel() {
+        return getOrDefault(initialModel());
+    }
+
+    default Vector getInitialWeights() {
+        return getOrDefault(initialWeights());
+    }
+
+    default int getAggregationDepth() {
+        return (Integer) getOrDefault(aggregationDepth());
+    }
+
+    default int getBlockSize() {
+        return (Integer) getOrDefault(blockSize());
+    }
+
+    default String getValidationIndicatorCol() {
+        return getOrDefault(validationIndicatorCol());
+    }
+
+    default String getWeightCol() {
+        return getOrDefault(weightCol());
+    }
+
+    default boolean getStandardization() {
+        return (Boolean) getOrDefault(standardization());
+    }
+
+    /** The defaults: a user who sets nothing else gets a sound model in reasonable time. */
+    static void setDefaults(NeuralNetParams p) {
+        p.setDefault(p.hiddenLayers(), new int[] {64, 64});
+        p.setDefault(p.activation(), "relu");
+        p.setDefault(p.optimizer(), "adam");
+        p.setDefault(p.stepSize(), 1e-3);
+        p.setDefault(p.maxIter(), 50);
+        p.setDefault(p.batchSize(), 256);
+        p.setDefault(p.seed(), (long) p.getClass().getName().hashCode());
+        p.setDefault(p.tol(), 1e-6);
+        p.setDefault(p.initMode(), "auto");
+        p.setDefault(p.aggregationDepth(), 2);
+        p.setDefault(p.blockSize(), 4096);
+        p.setDefault(p.weightCol(), "");
+        p.setDefault(p.validationIndicatorCol(), "");
+        p.setDefault(p.standardization(), true);
+    }
+
+    /** The initialiser initMode names, or null for auto. */
+    default Initializer initializer() {
+        String mode = getInitMode();
+        return "auto".equals(mode) ? null : Initializer.fromId(mode);
+    }
+}

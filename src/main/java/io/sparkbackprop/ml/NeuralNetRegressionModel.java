@@ -1,0 +1,164 @@
+package io.sparkbackprop.ml;
+
+import io.sparkbackprop.nn.Network;
+import java.util.NoSuchElementException;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.RegressionModel;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** A fitted {@link NeuralNetRegressor}: predictions in label units, a Vector when the label was one. */
+public final class NeuralNetRegressionModel extends RegressionModel<Vector, NeuralNetRegressionModel>
+        implements NeuralNetRegressorParams, MLWritable, NetworkModelIO.HasNetwork {
+    private static final long serialVersionUID = 1L;
+    private String uid; // no initializer: uid() may set it while the superclass is constructed (see Uids)
+    private final Network network;
+    private transient NeuralNetTrainingSummary summary;
+
+    NeuralNetRegressionModel(String uid, Network network, boolean vectorOutput) {
+        this(Uids.stash(uid), network, vectorOutput, true);
+    }
+
+    private NeuralNetRegressionModel(String uid, Network network, boolean vectorOutput, boolean stashed) {
+        super();
+        this.uid = uid;
+        Uids.clear();
+        this.network = network;
+        NeuralNetRegressorParams.setRegressorDefaults(this);
+        setDefault(vectorOutput(), false);
+        set(vectorOutput(), vectorOutput);
+    }
+
+    /** Builds a model around an existing network (e.g. one read from a portable model.json). */
+    public static NeuralNetRegressionModel fromNetwork(Network network) {
+        return new NeuralNetRegressionModel(Uids.random("nnRegressor"), network, network.topology().outputSize() > 1);
+    }
+
+    @Override
+    public String uid() {
+        if (uid == null) uid = Uids.pending();
+        return uid;
+    }
+
+    /** Whether predictions are Vectors (set by fit from the label's type). */
+    public BooleanParam vectorOutput() {
+        return new BooleanParam(this, "vectorOutput", "predictions are Vectors (the label was a Vector); set by fit");
+    }
+
+    public boolean isVectorOutput() {
+        return (Boolean) getOrDefault(vectorOutput());
+    }
+
+    @Override
+    public Network network() {
+        return network;
+    }
+
+    @Override
+    public int numFeatures() {
+        return network.topology().inputSize();
+    }
+
+    /** Layer sizes, input first. */
+    public int[] layers() {
+        return network.topology().sizes();
+    }
+
+    /** The flat weights: per layer W column-major, then b. */
+    public Vector weights() {
+        return Vectors.dense(network.weights().clone());
+    }
+
+    @Override
+    public double predict(Vector features) {
+        return predictVector(features).apply(0);
+    }
+
+    /** All outputs for one row. */
+    public Vector predictVector(Vector features) {
+        SchemaChecks.checkFeatureSize(features, numFeatures());
+        return Vectors.dense(network.predict(features.toArray()));
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        SchemaChecks.requireVector(schema, getFeaturesCol(), "featuresCol");
+        if (getPredictionCol().isEmpty()) return schema;
+        return schema.add(getPredictionCol(), isVectorOutput() ? new VectorUDT() : DataTypes.DoubleType, false);
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        transformSchema(dataset.schema(), true);
+        if (getPredictionCol().isEmpty()) return dataset.toDF();
+        NeuralNetRegressionModel self = this;
+        if (isVectorOutput()) {
+            return dataset.withColumn(getPredictionCol(), functions.udf((UDF1<Vector, Vector>) self::predictVector, new VectorUDT())
+                    .apply(dataset.col(getFeaturesCol())));
+        }
+        return dataset.withColumn(getPredictionCol(), functions.udf((UDF1<Vector, Double>) self::predict, DataTypes.DoubleType)
+                .apply(dataset.col(getFeaturesCol())));
+    }
+
+    void setSummary(NeuralNetTrainingSummary s) {
+        this.summary = s;
+    }
+
+    public boolean hasSummary() {
+        return summary != null;
+    }
+
+    /** The training summary of the fit that made this model (not kept by save/load). */
+    public NeuralNetTrainingSummary summary() {
+        if (summary == null) throw new NoSuchElementException("no training summary: this model was loaded or copied, not fitted");
+        return summary;
+    }
+
+    /** RMSE, MSE, MAE and R² of this model's predictions on a dataset (single-output models). */
+    public NeuralNetRegressionEvaluation evaluate(Dataset<?> dataset) {
+        if (isVectorOutput()) throw new UnsupportedOperationException("evaluate supports single-output models; use transform");
+        String prediction = getPredictionCol().isEmpty() ? "prediction" : getPredictionCol();
+        Dataset<Row> scored = copy(ParamMap.empty()).setPredictionCol(prediction).transform(dataset);
+        RegressionEvaluator e = new RegressionEvaluator().setLabelCol(getLabelCol()).setPredictionCol(prediction);
+        return new NeuralNetRegressionEvaluation(e.setMetricName("rmse").evaluate(scored), e.setMetricName("mse").evaluate(scored),
+                e.setMetricName("mae").evaluate(scored), e.setMetricName("r2").evaluate(scored));
+    }
+
+    /** Writes the portable model.json (numpy/PyTorch friendly) to a Hadoop filesystem path. */
+    public void exportJson(String path) {
+        NetworkModelIO.exportJson(network, org.apache.spark.sql.SparkSession.active(), path);
+    }
+
+    @Override
+    public NeuralNetRegressionModel copy(ParamMap extra) {
+        NeuralNetRegressionModel copy = new NeuralNetRegressionModel(uid(), network, isVectorOutput());
+        copyValues(copy, extra);
+        return copy.setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        return new NetworkModelIO.Writer(this);
+    }
+
+    public static MLReader<NeuralNetRegressionModel> read() {
+        return new NetworkModelIO.Reader<>(NeuralNetRegressionModel.class,
+                (uid, net) -> new NeuralNetRegressionModel(uid, net, net.topology().outputSize() > 1));
+    }
+
+    public static NeuralNetRegressionModel load(String path) {
+        return read().load(path);
+    }
+}

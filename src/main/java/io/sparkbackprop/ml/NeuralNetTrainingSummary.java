@@ -1,0 +1,47 @@
+package io.sparkbackprop.ml;
+
+import io.sparkbackprop.io.EpochRecord;
+import java.io.Serializable;
+import java.util.List;
+
+/** The loss history of a fit: train loss per epoch and, with a validationIndicatorCol, validation loss. */
+public final class NeuralNetTrainingSummary implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final List<EpochRecord> history;
+    private final long steps;
+
+    NeuralNetTrainingSummary(List<EpochRecord> history, long steps) {
+        this.history = List.copyOf(history);
+        this.steps = steps;
+    }
+
+    /** Train loss of each epoch: the mean of its mini-batch losses, each taken before its update. */
+    public double[] trainLossHistory() {
+        return history.stream().mapToDouble(EpochRecord::trainLoss).toArray();
+    }
+
+    /** Loss on the validation rows after each epoch (NaN where not measured; all NaN without validation rows). */
+    public double[] validationLossHistory() {
+        return history.stream().mapToDouble(EpochRecord::testLoss).toArray();
+    }
+
+    /** Spark's name for the train loss per iteration (here: per epoch). */
+    public double[] objectiveHistory() {
+        return trainLossHistory();
+    }
+
+    /** Epochs run (fewer than maxIter when tol stopped training). */
+    public int totalIterations() {
+        return history.size();
+    }
+
+    /** Optimizer updates taken. */
+    public long totalSteps() {
+        return steps;
+    }
+
+    public List<EpochRecord> history() {
+        return history;
+    }
+}

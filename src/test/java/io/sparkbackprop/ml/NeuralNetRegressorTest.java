@@ -1,0 +1,210 @@
+package io.sparkbackprop.ml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkbackprop.SparkTestSession;
+import io.sparkbackprop.io.ModelJson;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NeuralNetRegressorTest {
+    private static SparkSession spark;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkTestSession.start("NeuralNetRegressorTest");
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    /** y = 3000·x0 − 2000·x1 + 50000 (+ a second output 10·x0 for vector labels); x uniform on [0,1). */
+    private static Dataset<Row> linear(int rows, long seed, boolean vectorLabel, boolean withValidation) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Row> data = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            double x0 = rng.nextDouble();
+            double x1 = rng.nextDouble();
+            double y = 3000 * x0 - 2000 * x1 + 50_000;
+            Object label = vectorLabel ? Vectors.dense(y, 10 * x0) : (Object) y;
+            data.add(RowFactory.create(Vectors.dense(x0, x1), label, 1.0 + (i % 2), i % 5 == 0 && withValidation));
+        }
+        StructType schema = new StructType().add("features", new VectorUDT())
+                .add("label", vectorLabel ? new VectorUDT() : DataTypes.DoubleType).add("w", DataTypes.DoubleType)
+                .add("isVal", DataTypes.BooleanType);
+        return spark.createDataFrame(data, schema).repartition(2);
+    }
+
+    private static NeuralNetRegressor linearModel() {
+        return new NeuralNetRegressor().setHiddenLayers().setMaxIter(40).setBatchSize(64).setStepSize(0.05).setSeed(1);
+    }
+
+    @Test
+    void learnsALinearFunctionOfLargeLabelsWithoutRescalingThem() {
+        Dataset<Row> df = linear(800, 1, false, false);
+        NeuralNetRegressionModel model = linearModel().fit(df);
+        // The exact answer of the data-generating line, checked at two points.
+        assertEquals(50_000 + 3000 * 0.5 - 2000 * 0.25, model.predict(Vectors.dense(0.5, 0.25)), 5.0);
+        assertEquals(50_000 + 3000 * 0.9 - 2000 * 0.1, model.predict(Vectors.dense(0.9, 0.1)), 5.0);
+        assertTrue(model.evaluate(df).rmse() < 5, "rmse " + model.evaluate(df).rmse());
+        assertEquals(2, model.numFeatures());
+        assertArrayEquals(new int[] {2, 1}, model.layers());
+        assertEquals(3, model.weights().size());
+        assertTrue(model.hasSummary());
+        assertEquals(40, model.summary().totalIterations());
+        double[] loss = model.summary().trainLossHistory();
+        assertTrue(loss[loss.length - 1] < loss[0] / 100, "train loss fell: " + java.util.Arrays.toString(loss));
+    }
+
+    @Test
+    void vectorLabelsGiveVectorPredictions() {
+        Dataset<Row> df = linear(800, 2, true, false);
+        NeuralNetRegressionModel model = linearModel().fit(df);
+        Row first = model.transform(df).select("features", "prediction").first();
+        Vector x = first.getAs(0);
+        Vector p = first.getAs(1);
+        assertEquals(2, p.size());
+        assertEquals(3000 * x.apply(0) - 2000 * x.apply(1) + 50_000, p.apply(0), 10.0);
+        assertEquals(10 * x.apply(0), p.apply(1), 0.05);
+    }
+
+    @Test
+    void validationRowsAreHeldOutAndTheirLossIsReportedPerEpoch() {
+        Dataset<Row> df = linear(600, 3, false, true);
+        NeuralNetRegressionModel model = linearModel().setStandardizeLabel(false).setStandardization(false)
+                .setStepSize(0.1).setMaxIter(5).setValidationIndicatorCol("isVal").fit(df);
+        double[] validation = model.summary().validationLossHistory();
+        assertEquals(5, validation.length);
+        // The last epoch's validation loss is the MSE of the final model on the held-out rows.
+        Dataset<Row> held = df.filter("isVal");
+        double mse = 0;
+        List<Row> rows = model.transform(held).select("label", "prediction").collectAsList();
+        for (Row r : rows) mse += Math.pow(r.getDouble(0) - r.getDouble(1), 2);
+        mse /= rows.size();
+        assertEquals(mse, validation[4], 1e-9 * mse);
+        assertEquals(120, rows.size());
+    }
+
+    @Test
+    void weightsCountLikeRepeatedRows() {
+        // Full-batch SGD: a row of weight 2 must act exactly like the row appearing twice.
+        Dataset<Row> df = linear(200, 4, false, false).coalesce(1);
+        Dataset<Row> repeated = df.union(df.filter("w = 2.0")).coalesce(1);
+        NeuralNetRegressor est = new NeuralNetRegressor().setHiddenLayers(3).setActivation("tanh").setOptimizer("sgd")
+                .setStepSize(1e-9).setBatchSize(0).setMaxIter(3).setStandardization(false).setStandardizeLabel(false).setSeed(2);
+        NeuralNetRegressionModel weighted = est.copy(ParamMap.empty()).setWeightCol("w").fit(df);
+        NeuralNetRegressionModel plain = est.fit(repeated);
+        double[] a = weighted.weights().toArray();
+        double[] b = plain.weights().toArray();
+        for (int i = 0; i < a.length; i++) assertEquals(b[i], a[i], 1e-9 * Math.max(1, Math.abs(b[i])), "weight " + i);
+        double[] la = weighted.summary().trainLossHistory();
+        double[] lb = plain.summary().trainLossHistory();
+        for (int i = 0; i < la.length; i++) assertEquals(lb[i], la[i], 1e-9 * lb[i]);
+    }
+
+    @Test
+    void paramsBehaveAsInSpark() {
+        NeuralNetRegressor est = new NeuralNetRegressor().setHiddenLayers(8, 4).setStepSize(0.01);
+        assertArrayEquals(new int[] {8, 4}, est.getHiddenLayers());
+        assertEquals("relu", est.getActivation());
+        assertTrue(est.explainParams().contains("hiddenLayers: sizes of the hidden layers"), est.explainParams());
+        assertTrue(est.explainParams().contains("standardizeLabel"));
+        NeuralNetRegressor copy = est.copy(new ParamMap().put(est.stepSize().w(0.5)));
+        assertEquals(est.uid(), copy.uid());
+        assertEquals(0.5, copy.getStepSize());
+        assertEquals(0.01, est.getStepSize());
+        assertTrue(est.uid().startsWith("nnRegressor_"));
+        assertEquals(est.uid(), est.featuresCol().parent(), "Spark's shared params belong to this stage");
+        assertThrows(IllegalArgumentException.class, () -> est.setStepSize(-1));
+        assertThrows(IllegalArgumentException.class, () -> est.setActivation("swish"));
+        assertThrows(IllegalArgumentException.class, () -> est.setHiddenLayers(4, 0));
+        assertThrows(IllegalArgumentException.class, () -> est.setLoss("hinge"));
+    }
+
+    @Test
+    void schemaErrorsNameTheColumn() {
+        Dataset<Row> df = linear(50, 5, false, false);
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> linearModel().setFeaturesCol("nope").fit(df));
+        assertTrue(missing.getMessage().contains("featuresCol 'nope' does not exist"), missing.getMessage());
+        IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
+                () -> linearModel().setFeaturesCol("w").fit(df));
+        assertTrue(wrongType.getMessage().contains("featuresCol 'w' has type double; it must be a Vector"), wrongType.getMessage());
+        IllegalArgumentException label = assertThrows(IllegalArgumentException.class,
+                () -> linearModel().setLabelCol("isVal").fit(df));
+        assertTrue(label.getMessage().contains("labelCol 'isVal' has type boolean"), label.getMessage());
+        NeuralNetRegressionModel model = linearModel().setMaxIter(1).fit(df);
+        Dataset<Row> wider = spark.createDataFrame(List.of(RowFactory.create(Vectors.dense(1, 2, 3))),
+                new StructType().add("features", new VectorUDT()));
+        Exception size = assertThrows(Exception.class, () -> model.transform(wider).collect());
+        assertTrue(rootMessage(size).contains("a features vector has 3 values but the model was fitted on 2 features"), rootMessage(size));
+    }
+
+    static String rootMessage(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) sb.append(c.getMessage()).append(" | ");
+        return sb.toString();
+    }
+
+    @Test
+    void modelsEstimatorsAndPipelinesSaveAndLoad() throws Exception {
+        Dataset<Row> df = linear(300, 6, false, false);
+        NeuralNetRegressor est = linearModel().setMaxIter(3).setHiddenLayers(4);
+        NeuralNetRegressionModel model = est.fit(df);
+        String path = dir.resolve("model").toString();
+        model.write().overwrite().save(path);
+        NeuralNetRegressionModel loaded = NeuralNetRegressionModel.load(path);
+        assertEquals(model.uid(), loaded.uid());
+        assertArrayEquals(model.weights().toArray(), loaded.weights().toArray());
+        assertEquals(model.getStepSize(), loaded.getStepSize());
+        assertFalse(loaded.hasSummary());
+        List<Row> a = model.transform(df).select("prediction").collectAsList();
+        List<Row> b = loaded.transform(df).select("prediction").collectAsList();
+        assertEquals(a, b);
+        // The data folder holds the portable model.json.
+        assertArrayEquals(model.weights().toArray(), ModelJson.read(dir.resolve("model/data/model.json")).weights());
+
+        est.write().overwrite().save(dir.resolve("est").toString());
+        NeuralNetRegressor estLoaded = NeuralNetRegressor.load(dir.resolve("est").toString());
+        assertArrayEquals(new int[] {4}, estLoaded.getHiddenLayers());
+        assertEquals(est.uid(), estLoaded.uid());
+
+        PipelineModel pipeline = new Pipeline().setStages(new PipelineStage[] {est}).fit(df);
+        pipeline.write().overwrite().save(dir.resolve("pipeline").toString());
+        PipelineModel pipelineLoaded = PipelineModel.load(dir.resolve("pipeline").toString());
+        assertEquals(pipeline.transform(df).select("prediction").collectAsList(),
+                pipelineLoaded.transform(df).select("prediction").collectAsList());
+
+        model.exportJson(dir.resolve("exported.json").toString());
+        NeuralNetRegressionModel imported = NeuralNetRegressionModel.fromNetwork(ModelJson.read(dir.resolve("exported.json")));
+        assertEquals(a, imported.transform(df).select("prediction").collectAsList());
+    }
+}
