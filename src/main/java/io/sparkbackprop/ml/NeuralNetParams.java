@@ -192,13 +192,13 @@ public interface NeuralNetParams extends Params {
         p.setDefault(p.maxIter(), 50);
         p.setDefault(p.batchSize(), 256);
         p.setDefault(p.seed(), (long) p.getClass().getName().hashCode());
-        p.setDefault(p.tol(), 1e-6);
+        p.setDefault(p.tol(), 0.0);
         p.setDefault(p.initMode(), "auto");
         p.setDefault(p.aggregationDepth(), 2);
         p.setDefault(p.blockSize(), 4096);
         p.setDefault(p.weightCol(), "");
         p.setDefault(p.validationIndicatorCol(), "");
-        p.setDefault(p.standardization(), true);
+        p.setDefault(p.standardization(), false);
     }
 
     /** The initialiser initMode names, or null for auto. */
