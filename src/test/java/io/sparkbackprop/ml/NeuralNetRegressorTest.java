@@ -207,4 +207,27 @@ class NeuralNetRegressorTest {
         NeuralNetRegressionModel imported = NeuralNetRegressionModel.fromNetwork(ModelJson.read(dir.resolve("exported.json")));
         assertEquals(a, imported.transform(df).select("prediction").collectAsList());
     }
+
+    @Test
+    void trainingContinuesFromInitialWeightsOrAnInitialModel() throws Exception {
+        Dataset<Row> df = linear(300, 7, false, false);
+        NeuralNetRegressor est = linearModel().setHiddenLayers(4).setMaxIter(2);
+        NeuralNetRegressionModel first = est.fit(df);
+        // A step size too small to move anything: the continued model must start exactly where the first ended.
+        NeuralNetRegressor frozen = est.copy(ParamMap.empty()).setOptimizer("sgd").setStepSize(1e-300).setMaxIter(1);
+        NeuralNetRegressionModel fromWeights = frozen.copy(ParamMap.empty()).setInitialWeights(first.weights()).fit(df);
+        assertArrayEquals(first.weights().toArray(), fromWeights.weights().toArray(), 1e-12);
+        first.exportJson(dir.resolve("first.json").toString());
+        NeuralNetRegressionModel fromModel = frozen.copy(ParamMap.empty()).setInitialModel(dir.resolve("first.json").toString()).fit(df);
+        assertArrayEquals(first.weights().toArray(), fromModel.weights().toArray(), 1e-12);
+        // The continued model also keeps the first model's label scaling, so its predictions agree.
+        assertEquals(first.predict(Vectors.dense(0.3, 0.6)), fromModel.predict(Vectors.dense(0.3, 0.6)), 1e-6);
+
+        IllegalArgumentException wrongShape = assertThrows(IllegalArgumentException.class,
+                () -> frozen.copy(ParamMap.empty()).setHiddenLayers(5).setInitialModel(dir.resolve("first.json").toString()).fit(df));
+        assertTrue(wrongShape.getMessage().contains("initialModel"), wrongShape.getMessage());
+        IllegalArgumentException wrongSize = assertThrows(IllegalArgumentException.class,
+                () -> frozen.copy(ParamMap.empty()).setInitialWeights(Vectors.dense(1, 2, 3)).fit(df));
+        assertTrue(wrongSize.getMessage().contains("initialWeights has 3 values"), wrongSize.getMessage());
+    }
 }
