@@ -7,10 +7,14 @@ import io.sparkbackprop.nn.Backprop;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.train.CheckpointWriter;
+import io.sparkbackprop.train.Checkpoints;
 import io.sparkbackprop.train.OptimizerKind;
 import io.sparkbackprop.train.ProgressLog;
 import io.sparkbackprop.train.Trainer;
 import io.sparkbackprop.train.TrainingConfig;
+import io.sparkbackprop.train.TrainingListener;
+import io.sparkbackprop.train.TrainingState;
 import io.sparkbackprop.train.TrainingResult;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -43,6 +47,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     NetworkOptions network = new NetworkOptions();
+
+    @Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
 
     @Option(names = "--epochs", defaultValue = "80", description = "Passes over the training data. Default: ${DEFAULT-VALUE}")
     int epochs;
@@ -81,20 +88,34 @@ public final class TrainCommand implements Callable<Integer> {
                 .withLogEvery(logEvery);
         Path target = output != null ? output : OutputDirectory.freshRunDirectory(Paths.get("runs"), Clock.systemDefaultZone());
         OutputDirectory.checkWritable(target, overwrite);
+        checkpoint.validate();
         Network initial = network.initialModel();
 
         SparkSession spark = SparkSession.builder().config(sparkConf()).getOrCreate();
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            Inputs inputs = Inputs.load(spark, data, network, initial, seed);
+            Checkpoints checkpoints = checkpoint.dir == null ? null : new Checkpoints(checkpoint.dir, sc.hadoopConfiguration());
+            Checkpoints.Saved saved = checkpoint.resume ? checkpoints.latest().orElse(null) : null;
+            if (checkpoint.resume && saved == null) LOG.info("no checkpoint in {} yet: starting from the beginning", checkpoint.dir);
+            // A checkpoint fixes topology and scaling exactly as a model to start from would.
+            Inputs inputs = Inputs.load(spark, data, network, saved != null ? saved.network() : initial, seed);
             Topology topology = inputs.topology();
             double[] w0 = initial != null ? initial.weights()
                     : network.initializer(topology).orElse(Initializer.defaultFor(topology)).initialize(topology, seed);
+            var settings = CheckpointWriter.settingsOf(topology, config, inputs.train());
+            TrainingState start = TrainingState.fresh(w0);
+            if (saved != null) {
+                Checkpoints.requireSameSettings(saved, settings);
+                start = saved.state();
+                LOG.info("resuming after epoch {} from {}", start.epoch(), saved.location());
+            }
+            TrainingListener listeners = checkpoints == null ? new ProgressLog(logEvery) : TrainingListener.all(new ProgressLog(logEvery),
+                    new CheckpointWriter(checkpoints, checkpoint.every, topology, inputs.scaling(), settings));
             LOG.info("network {}; BLAS {}", topology, Backprop.blasName());
             LOG.info("training on {} rows in {} partitions, testing on {} rows; {} epochs, batch {}, {} (learning rate {})",
                     inputs.train().rows(), inputs.train().numPartitions(), inputs.test() == null ? 0 : inputs.test().rows(),
                     epochs, batchSize == 0 ? "full" : batchSize, kind.id(), lr);
-            TrainingResult result = new Trainer(sc, config).fit(topology, w0, inputs.train(), inputs.test(), new ProgressLog(logEvery));
+            TrainingResult result = new Trainer(sc, config).fit(topology, start, inputs.train(), inputs.test(), listeners);
             Network trained = new Network(topology, result.weights(), inputs.scaling());
             OutputDirectory.commit(target, overwrite, dir -> {
                 ModelJson.write(trained, dir.resolve("model.json"));

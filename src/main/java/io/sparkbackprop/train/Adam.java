@@ -38,6 +38,20 @@ public final class Adam implements Optimizer {
         }
     }
 
+    @Override
+    public OptimizerState state() {
+        return new OptimizerState("adam", t, new double[][] {m, v});
+    }
+
+    @Override
+    public void restore(OptimizerState s) {
+        s.requireShape("adam", 2, m.length);
+        double[][] slots = s.slots();
+        System.arraycopy(slots[0], 0, m, 0, m.length);
+        System.arraycopy(slots[1], 0, v, 0, v.length);
+        t = s.steps();
+    }
+
     /** Updates taken so far. */
     public long steps() {
         return t;

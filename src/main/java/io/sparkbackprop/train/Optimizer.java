@@ -2,9 +2,16 @@ package io.sparkbackprop.train;
 
 /**
  * Applies one update to the flat weights given the batch-mean gradient. Implementations keep their state
- * (moments, step count) in arrays laid out like the weights, so it can be checkpointed and restored as is.
+ * (moments, step count) in arrays laid out like the weights, exposed through {@link #state()} so a
+ * checkpoint can save it and {@link #restore} can bring a run back bit for bit.
  */
 public interface Optimizer {
     /** w ← update(w, g); g is the mean gradient of this step's batch and may be overwritten. */
     void step(double[] weights, double[] gradient);
+
+    /** A copy of the state: updates taken and the per-weight slots (empty for stateless optimizers). */
+    OptimizerState state();
+
+    /** Continues from a saved state of the same optimizer and size. */
+    void restore(OptimizerState state);
 }

@@ -28,23 +28,36 @@ public final class Trainer {
      */
     public TrainingResult fit(Topology t, double[] initialWeights, TrainingSet train, TrainingSet test,
                               TrainingListener listener) {
+        return fit(t, TrainingState.fresh(initialWeights), train, test, listener);
+    }
+
+    /** Continues a run from a state saved after some epoch (or {@link TrainingState#fresh}) up to the configured epochs. */
+    public TrainingResult fit(Topology t, TrainingState start, TrainingSet train, TrainingSet test, TrainingListener listener) {
+        double[] initialWeights = start.weights();
         if (initialWeights.length != t.numParams()) {
             throw new IllegalArgumentException("expected " + t.numParams() + " initial weights for " + t + ", got " + initialWeights.length);
         }
         if (train.rows() == 0) throw new IllegalArgumentException("the training data has no rows");
         checkShape(train, t, "training");
         if (test != null && test.rows() > 0) checkShape(test, t, "test");
-        double[] w = initialWeights.clone();
+        double[] w = initialWeights;
         Optimizer optimizer = config.optimizer().create(t.numParams(), config.learningRate());
+        if (start.optimizer() != null) optimizer.restore(start.optimizer());
         BatchPlan plan = BatchPlan.of(train.rows(), config.batchSize());
-        List<EpochRecord> history = new ArrayList<>();
-        long start = System.nanoTime();
-        long steps = 0;
+        List<EpochRecord> history = new ArrayList<>(start.history());
+        // Elapsed time continues from the checkpoint's, so the history stays monotone across a resume.
+        double secondsBefore = history.isEmpty() ? 0 : history.get(history.size() - 1).seconds();
+        long clockStart = System.nanoTime();
+        long steps = start.steps();
         double rowsSeen = 0;
         double lastGoodLoss = Double.NaN;
-        double bestTrainLoss = Double.POSITIVE_INFINITY;
-        int epochsWithoutProgress = 0;
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        double bestTrainLoss = start.bestTrainLoss();
+        int epochsWithoutProgress = start.epochsWithoutProgress();
+        if (start.epoch() > 0 && stoppedByTol(epochsWithoutProgress)) {
+            LOG.info("the saved run had already stopped by tol after epoch {}", start.epoch());
+            return new TrainingResult(w, List.copyOf(history), steps);
+        }
+        for (int epoch = start.epoch() + 1; epoch <= config.epochs(); epoch++) {
             double epochLoss = 0;
             double epochRows = 0;
             for (int step = 0; step < plan.stepsPerEpoch(); step++) {
@@ -86,7 +99,8 @@ public final class Trainer {
                     throw new DivergenceException(epoch, plan.stepsPerEpoch(), "the test loss is " + testLoss, lastGoodLoss, config.learningRate());
                 }
             }
-            EpochRecord record = new EpochRecord(epoch, epochLoss / epochRows, testLoss, (System.nanoTime() - start) / 1e9);
+            EpochRecord record = new EpochRecord(epoch, epochLoss / epochRows, testLoss,
+                    secondsBefore + (System.nanoTime() - clockStart) / 1e9);
             history.add(record);
             listener.onEpoch(record, config.epochs(), rowsSeen);
             if (config.tol() > 0) {
@@ -94,14 +108,26 @@ public final class Trainer {
                 if (trainLoss < bestTrainLoss - config.tol() * Math.abs(bestTrainLoss) || bestTrainLoss == Double.POSITIVE_INFINITY) {
                     bestTrainLoss = Math.min(bestTrainLoss, trainLoss);
                     epochsWithoutProgress = 0;
-                } else if (++epochsWithoutProgress >= TrainingConfig.TOL_PATIENCE) {
-                    LOG.info("stopping after epoch {}: the train loss improved by less than tol {} for {} epochs",
-                            epoch, config.tol(), TrainingConfig.TOL_PATIENCE);
-                    break;
+                } else {
+                    epochsWithoutProgress++;
                 }
+            }
+            int done = epoch;
+            long stepsDone = steps;
+            double best = bestTrainLoss;
+            int stale = epochsWithoutProgress;
+            listener.afterEpoch(done, () -> new TrainingState(done, stepsDone, w, optimizer.state(), history, best, stale));
+            if (stoppedByTol(epochsWithoutProgress)) {
+                LOG.info("stopping after epoch {}: the train loss improved by less than tol {} for {} epochs",
+                        epoch, config.tol(), TrainingConfig.TOL_PATIENCE);
+                break;
             }
         }
         return new TrainingResult(w, List.copyOf(history), steps);
+    }
+
+    private boolean stoppedByTol(int epochsWithoutProgress) {
+        return config.tol() > 0 && epochsWithoutProgress >= TrainingConfig.TOL_PATIENCE;
     }
 
     /** Mean loss of the network with weights w over a data set: one job. */

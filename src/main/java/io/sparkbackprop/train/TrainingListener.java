@@ -12,6 +12,33 @@ public interface TrainingListener {
     default void onEpoch(EpochRecord record, int totalEpochs, double rowsSeen) {
     }
 
+    /**
+     * After each epoch's bookkeeping, with the state to continue from (built only when asked for, e.g. by
+     * a checkpoint writer).
+     */
+    default void afterEpoch(int epoch, java.util.function.Supplier<TrainingState> state) {
+    }
+
+    /** Calls every listener in turn. */
+    static TrainingListener all(TrainingListener... listeners) {
+        return new TrainingListener() {
+            @Override
+            public void onStep(int epoch, int step, double lossSum, double rows) {
+                for (TrainingListener l : listeners) l.onStep(epoch, step, lossSum, rows);
+            }
+
+            @Override
+            public void onEpoch(EpochRecord record, int totalEpochs, double rowsSeen) {
+                for (TrainingListener l : listeners) l.onEpoch(record, totalEpochs, rowsSeen);
+            }
+
+            @Override
+            public void afterEpoch(int epoch, java.util.function.Supplier<TrainingState> state) {
+                for (TrainingListener l : listeners) l.afterEpoch(epoch, state);
+            }
+        };
+    }
+
     TrainingListener NONE = new TrainingListener() {
     };
 }
