@@ -181,6 +181,16 @@ public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, N
         return this;
     }
 
+    public NeuralNetClassifier setCheckpointDir(String v) {
+        set(checkpointDir(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setCheckpointInterval(int v) {
+        set(checkpointInterval(), v);
+        return this;
+    }
+
     public NeuralNetClassifier setStandardization(boolean v) {
         set(standardization(), v);
         return this;

@@ -16,6 +16,11 @@ import io.sparkbackprop.train.Trainer;
 import io.sparkbackprop.train.TrainingConfig;
 import io.sparkbackprop.train.TrainingResult;
 import io.sparkbackprop.train.TrainingSet;
+import io.sparkbackprop.train.TrainingState;
+import io.sparkbackprop.train.TrainingListener;
+import io.sparkbackprop.train.CheckpointWriter;
+import io.sparkbackprop.train.Checkpoints;
+import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -81,7 +86,21 @@ final class NeuralNetFitting {
                     .withOptimizer(kind).withLearningRate(p.getStepSize()).withSeed(p.getSeed())
                     .withAggregationDepth(p.getAggregationDepth()).withTol(p.getTol());
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
-            TrainingResult result = new Trainer(sc, config).fit(topology, w0, trainSet, validationSet, new ProgressLog(0));
+            TrainingState start = TrainingState.fresh(w0);
+            TrainingListener listener = new ProgressLog(0);
+            if (SchemaChecks.isSet(p.getCheckpointDir()) && p.getCheckpointInterval() > 0) {
+                Checkpoints checkpoints = new Checkpoints(p.getCheckpointDir(), sc.hadoopConfiguration());
+                Map<String, String> settings = CheckpointWriter.settingsOf(topology, config, trainSet);
+                Checkpoints.Saved saved = checkpoints.latest().orElse(null);
+                if (saved != null) {
+                    Checkpoints.requireSameSettings(saved, settings);
+                    start = saved.state();
+                    scaling = saved.network().scaling();
+                }
+                listener = TrainingListener.all(listener, new CheckpointWriter(checkpoints, p.getCheckpointInterval(), topology,
+                        scaling, settings));
+            }
+            TrainingResult result = new Trainer(sc, config).fit(topology, start, trainSet, validationSet, listener);
             return new Fitted(new Network(topology, result.weights(), scaling),
                     new NeuralNetTrainingSummary(result.history(), result.steps()));
         } finally {

@@ -115,6 +115,24 @@ public interface NeuralNetParams extends Params {
                 + "deviation before training (kept in the model)");
     }
 
+    default Param<String> checkpointDir() {
+        return new Param<>(this, "checkpointDir", "directory (any Hadoop filesystem) for training checkpoints; a fit "
+                + "continues from the latest checkpoint there when its settings match; empty: no checkpoints");
+    }
+
+    default IntParam checkpointInterval() {
+        return new IntParam(this, "checkpointInterval", "epochs between checkpoints (>= 1), or -1 to disable",
+                valid((Object i) -> (Integer) i == -1 || (Integer) i >= 1));
+    }
+
+    default String getCheckpointDir() {
+        return getOrDefault(checkpointDir());
+    }
+
+    default int getCheckpointInterval() {
+        return (Integer) getOrDefault(checkpointInterval());
+    }
+
     default int[] getHiddenLayers() {
         return (int[]) getOrDefault(hiddenLayers());
     }
@@ -199,6 +217,8 @@ public interface NeuralNetParams extends Params {
         p.setDefault(p.weightCol(), "");
         p.setDefault(p.validationIndicatorCol(), "");
         p.setDefault(p.standardization(), false);
+        p.setDefault(p.checkpointDir(), "");
+        p.setDefault(p.checkpointInterval(), 10);
     }
 
     /** The initialiser initMode names, or null for auto. */

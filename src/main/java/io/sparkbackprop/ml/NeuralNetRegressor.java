@@ -179,6 +179,16 @@ public final class NeuralNetRegressor extends Regressor<Vector, NeuralNetRegress
         return this;
     }
 
+    public NeuralNetRegressor setCheckpointDir(String v) {
+        set(checkpointDir(), v);
+        return this;
+    }
+
+    public NeuralNetRegressor setCheckpointInterval(int v) {
+        set(checkpointInterval(), v);
+        return this;
+    }
+
     public NeuralNetRegressor setStandardizeLabel(boolean v) {
         set(standardizeLabel(), v);
         return this;

@@ -230,4 +230,20 @@ class NeuralNetRegressorTest {
                 () -> frozen.copy(ParamMap.empty()).setInitialWeights(Vectors.dense(1, 2, 3)).fit(df));
         assertTrue(wrongSize.getMessage().contains("initialWeights has 3 values"), wrongSize.getMessage());
     }
+
+    @Test
+    void checkpointsLetAFitContinueWhereAnEarlierOneStopped() throws Exception {
+        Dataset<Row> df = linear(400, 8, false, false).cache();
+        String ckpt = dir.resolve("ckpt").toString();
+        NeuralNetRegressor est = linearModel().setHiddenLayers(4).setCheckpointDir(ckpt).setCheckpointInterval(2);
+        est.copy(ParamMap.empty()).setMaxIter(4).fit(df);
+        assertTrue(java.nio.file.Files.isDirectory(dir.resolve("ckpt/checkpoint-000004")));
+        NeuralNetRegressionModel continued = est.copy(ParamMap.empty()).setMaxIter(6).fit(df);
+        NeuralNetRegressionModel straight = linearModel().setHiddenLayers(4).setMaxIter(6).fit(df);
+        assertArrayEquals(straight.weights().toArray(), continued.weights().toArray(), 1e-12);
+        assertEquals(6, continued.summary().totalIterations());
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> est.copy(ParamMap.empty()).setBatchSize(32).setMaxIter(6).fit(df));
+        assertTrue(other.getMessage().contains("resume with the same settings"), other.getMessage());
+    }
 }
