@@ -35,6 +35,13 @@ public final class TrainCommand implements Callable<Integer> {
             defaultValue = "local[*]")
     String master;
 
+    // Read by JobFile before picocli parses (the file's values are the defaults); declared here so that it
+    // is accepted and documented.
+    @Option(names = JobFile.OPTION, paramLabel = "FILE", description = "Job file of KEY = VALUE lines, keys being these options' "
+            + "long names (epochs = 40, learning-rate = 0.01, standardize = true); options given here override it. "
+            + "Examples: conf/*.properties.")
+    Path config;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed for data generation, splits, initialisation and batch order. Default: ${DEFAULT-VALUE}")
     long seed;
 
