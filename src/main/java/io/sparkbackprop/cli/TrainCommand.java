@@ -3,10 +3,10 @@ package io.sparkbackprop.cli;
 import io.sparkbackprop.io.HistoryCsv;
 import io.sparkbackprop.io.ModelJson;
 import io.sparkbackprop.io.OutputDirectory;
-import io.sparkbackprop.nn.Backprop;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.runtime.BlasReport;
 import io.sparkbackprop.train.OptimizerKind;
 import io.sparkbackprop.train.ProgressLog;
 import io.sparkbackprop.train.Trainer;
@@ -15,6 +15,7 @@ import io.sparkbackprop.train.TrainingResult;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -97,7 +98,12 @@ public final class TrainCommand implements Callable<Integer> {
             Topology topology = inputs.topology();
             double[] w0 = initial != null ? initial.weights()
                     : network.initializer(topology).orElse(Initializer.defaultFor(topology)).initialize(topology, seed);
-            LOG.info("network {}; BLAS {}", topology, Backprop.blasName());
+            LOG.info("network {}", topology);
+            String driverBlas = BlasReport.describeThisJvm();
+            Map<String, String> executorBlas = BlasReport.probeExecutors(inputs.train().blocks());
+            LOG.info(BlasReport.summary(driverBlas, executorBlas));
+            String slowBlas = BlasReport.warning(driverBlas, executorBlas);
+            if (slowBlas != null) LOG.warn(slowBlas);
             LOG.info("training on {} rows in {} partitions, testing on {} rows; {} epochs, batch {}, {} (learning rate {})",
                     inputs.train().rows(), inputs.train().numPartitions(), inputs.test() == null ? 0 : inputs.test().rows(),
                     epochs, batchSize == 0 ? "full" : batchSize, kind.id(), lr);
