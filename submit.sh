@@ -166,9 +166,9 @@ submit_args=(--master "$master" "${spark_args[@]}" --class "$MAIN_CLASS" "$jar" 
 if [[ -n "${SPARK_HOME:-}" ]]; then
   [[ -x "$SPARK_HOME/bin/spark-submit" ]] \
     || die "SPARK_HOME=$SPARK_HOME has no bin/spark-submit; point it at a Spark 4.1 distribution, or unset it to use the Spark jars Maven resolved"
-  java_options="${log_conf[*]} $driver_java_options"
-  if [[ -n "${java_options// /}" ]]; then
-    run "$SPARK_HOME/bin/spark-submit" --driver-java-options "${java_options# }" "${submit_args[@]}"
+  java_options="${log_conf[*]}${log_conf[*]:+${driver_java_options:+ }}$driver_java_options"
+  if [[ -n "$java_options" ]]; then
+    run "$SPARK_HOME/bin/spark-submit" --driver-java-options "$java_options" "${submit_args[@]}"
   fi
   run "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}"
 fi
