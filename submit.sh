@@ -69,6 +69,7 @@ app_args=()
 master="local[*]"
 deploy_mode=client
 driver_memory=""
+driver_memory_conf=""
 driver_java_options=""
 driver_class_path=""
 driver_library_path=""
@@ -99,7 +100,7 @@ while [[ $# -gt 0 ]]; do
         --driver-library-path) driver_library_path="$value" ;;
         --conf|-c)
           [[ "$value" == *=* ]] || die "--conf needs KEY=VALUE, got '$value'"
-          [[ "${value%%=*}" == spark.driver.memory ]] && driver_memory="${value#*=}"
+          [[ "${value%%=*}" == spark.driver.memory ]] && driver_memory_conf="${value#*=}"
           ;;
       esac
       spark_args+=("$name" "$value")
@@ -118,6 +119,8 @@ if [[ -z "$properties_file" ]]; then
   spark_args+=(--properties-file "$properties_file" --load-spark-defaults)
 fi
 [[ -f "$properties_file" ]] || die "--properties-file $properties_file: no such file"
+# The driver's heap, as spark-submit decides it: --driver-memory, else --conf, else the properties file.
+driver_memory="${driver_memory:-$driver_memory_conf}"
 if [[ -z "$driver_memory" ]]; then
   # java.util.Properties syntax: KEY VALUE, KEY=VALUE or KEY: VALUE.
   driver_memory="$(sed -nE 's/^[[:space:]]*spark\.driver\.memory[[:space:]]*[=:[:space:]][[:space:]]*([^[:space:]]+).*/\1/p' \

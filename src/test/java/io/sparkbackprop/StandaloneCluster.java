@@ -31,6 +31,7 @@ final class StandaloneCluster implements AutoCloseable {
     private final int masterPort;
     private final int masterUiPort;
     private final List<Process> processes = new ArrayList<>();
+    private volatile boolean closed;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
@@ -131,7 +132,8 @@ final class StandaloneCluster implements AutoCloseable {
     void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!condition.getAsBoolean()) {
-            for (Process p : processes) {
+            // While the cluster should be up, a dead master or worker means waiting is pointless.
+            for (Process p : closed ? List.<Process>of() : processes) {
                 if (!p.isAlive()) throw new IllegalStateException("a cluster process exited (" + p.exitValue() + ") while waiting for "
                         + what + "; logs in " + dir);
             }
@@ -143,6 +145,7 @@ final class StandaloneCluster implements AutoCloseable {
     /** Stops the workers (which stop their executors), then the master: SIGTERM by PID, SIGKILL if ignored. */
     @Override
     public void close() throws InterruptedException {
+        closed = true;
         for (int i = processes.size() - 1; i >= 0; i--) {
             Process p = processes.get(i);
             p.destroy();

@@ -119,8 +119,10 @@ class SubmitScriptTest {
     void theDriverHeapFollowsDriverMemoryThenConfThenThePropertiesFile() throws Exception {
         assertTrue(submit("train").command().contains("-Xmx2g"), "conf/spark-defaults.conf says 2g");
         assertTrue(submit("train", "--conf", "spark.driver.memory=3g").command().contains("-Xmx3g"));
-        List<String> both = submit("train", "--conf", "spark.driver.memory=3g", "--driver-memory", "5g").command();
-        assertTrue(both.contains("-Xmx5g") && !both.contains("-Xmx3g"), both.toString());
+        for (List<String> both : List.of(submit("train", "--conf", "spark.driver.memory=3g", "--driver-memory", "5g").command(),
+                submit("train", "--driver-memory", "5g", "--conf", "spark.driver.memory=3g").command())) {
+            assertTrue(both.contains("-Xmx5g") && !both.contains("-Xmx3g"), both.toString());
+        }
 
         Path props = dir.resolve("mine.conf");
         Files.writeString(props, "# mine\nspark.driver.memoryOverhead 1g\n  spark.driver.memory: 700m\n");
