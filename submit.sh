@@ -1,21 +1,61 @@
 #!/usr/bin/env bash
-# Runs a spark-backprop command through spark-submit:  ./submit.sh COMMAND [options]
-#   ./submit.sh train                              the default job (Friedman #1 data, local[*])
-#   ./submit.sh train --data my.csv --epochs 50    see ./submit.sh train --help for every option
-# Builds the app jar when it is missing or older than the sources. Uses $SPARK_HOME/bin/spark-submit
-# when SPARK_HOME is set, else Spark's SparkSubmit class from the jars Maven resolved (Java + Maven only).
-# Spark's own options (--master, --conf, --driver-memory, --executor-memory, --num-executors,
-# --executor-cores, --deploy-mode, --name, --properties-file, --jars) pass through to spark-submit.
+# spark-backprop's one front door: runs a command of the app through spark-submit, on any master.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-JAR="$ROOT/target/spark-backprop-0.1.0-SNAPSHOT.jar"
+DEFAULT_JAR="$ROOT/target/spark-backprop-0.1.0-SNAPSHOT.jar"
 MAIN_CLASS=io.sparkbackprop.cli.Main
 
 usage() {
-  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
-  echo
-  echo "Commands: train. Options of a command: ./submit.sh COMMAND --help"
+  cat <<'EOF'
+Usage: ./submit.sh COMMAND [options]        e.g. ./submit.sh train --output runs/friedman
+
+Runs a spark-backprop command (train, ...) through spark-submit. Options of a command:
+./submit.sh COMMAND --help. Examples:
+  ./submit.sh train                                      default job (Friedman #1), --master local[*]
+  ./submit.sh train --config conf/mnist.properties       a job file; command-line options override it
+  ./submit.sh train --master local-cluster[2,1,1024]     2 executor JVMs on this machine
+  ./submit.sh train --master spark://HOST:7077 --executor-memory 4g --total-executor-cores 8
+  SPARK_HOME=/opt/spark ./submit.sh train --master yarn --num-executors 4 --executor-memory 4g
+  SPARK_HOME=/opt/spark ./submit.sh train --master k8s://https://HOST:6443 --deploy-mode cluster \
+      --conf spark.kubernetes.container.image=IMAGE ...     (see README.md, Running on a cluster)
+
+Which spark-submit runs:
+  SPARK_HOME set     $SPARK_HOME/bin/spark-submit of that Spark distribution (needed for yarn and k8s://).
+  SPARK_HOME unset   Spark's SparkSubmit class from the jars Maven resolved (target/spark-home/jars),
+                     with the JVM flags of conf/jvm-flags.txt: only Java 17 and Maven needed. Supports
+                     local[N], local-cluster[N,cores,MB] and spark://HOST:PORT masters.
+
+Spark's options pass through to spark-submit, anywhere on the line, as --opt VALUE or --opt=VALUE:
+  --master URL (default local[*]), --deploy-mode client|cluster, --conf KEY=VALUE (-c), --name NAME,
+  --properties-file FILE, --driver-memory, --driver-cores, --driver-java-options,
+  --driver-class-path, --driver-library-path, --executor-memory, --executor-cores, --num-executors,
+  --total-executor-cores, --queue, --jars, --packages, --exclude-packages, --repositories, --files,
+  --archives, --principal, --keytab, --proxy-user, and the flags --supervise, --verbose,
+  --load-spark-defaults. Everything else goes to the command.
+
+Configuration:
+  conf/spark-defaults.conf  passed as --properties-file unless you pass your own: Kryo with the
+                            project's classes, driver/executor memory, event log off. A --conf on the
+                            command line wins; $SPARK_HOME/conf/spark-defaults.conf fills in the rest.
+  conf/log4j2.properties    the driver's logging: Spark at WARN, training progress at INFO.
+  conf/*.properties         job files for --config (train's options as KEY = VALUE).
+
+The app jar is built (mvn package) when it is missing or older than pom.xml or src/main.
+Environment:
+  SPARK_HOME              a Spark 4.1 distribution to submit with (see above)
+  SPARK_BACKPROP_JAR      use this app jar (a path, or a URI such as local:///opt/spark-backprop/
+                          spark-backprop.jar for Kubernetes) and never build
+  SPARK_LOCAL_IP          address Spark binds; 127.0.0.1 by default for local* and spark://127.0.0.1
+                          or spark://localhost masters
+  OPENBLAS_NUM_THREADS    1 by default (Spark already runs one task per core)
+  SPARK_BACKPROP_DRY_RUN  1: print the command, one argument per line, instead of running it
+EOF
+}
+
+die() {
+  echo "submit.sh: $*" >&2
+  exit 2
 }
 
 if [[ $# -eq 0 || "$1" == "--help" || "$1" == "-h" ]]; then
@@ -23,45 +63,139 @@ if [[ $# -eq 0 || "$1" == "--help" || "$1" == "-h" ]]; then
   exit 0
 fi
 
-# Build when the jar is missing or any source is newer than it.
-if [[ ! -f "$JAR" || ! -d "$ROOT/target/spark-home/jars" ]] \
-   || [[ -n "$(find "$ROOT/pom.xml" "$ROOT/src/main" -newer "$JAR" -print -quit)" ]]; then
-  echo "submit.sh: building $JAR ..." >&2
-  mvn -q -B -f "$ROOT/pom.xml" -DskipTests package >&2
-fi
-
-# Separate spark-submit's options from the application's.
+# --- Separate spark-submit's options from the command's. ---------------------------------------------
 spark_args=()
 app_args=()
 master="local[*]"
+deploy_mode=client
 driver_memory=""
+driver_memory_conf=""
+driver_java_options=""
+driver_class_path=""
+driver_library_path=""
+properties_file=""
 while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --master) master="$2"; shift 2 ;;
-    --master=*) master="${1#*=}"; shift ;;
-    --driver-memory) driver_memory="$2"; spark_args+=("$1" "$2"); shift 2 ;;
-    --conf|--executor-memory|--num-executors|--executor-cores|--deploy-mode|--name|--properties-file|--jars|--total-executor-cores|--queue)
-      spark_args+=("$1" "$2"); shift 2 ;;
-    *) app_args+=("$1"); shift ;;
+  arg="$1"
+  name="${arg%%=*}"
+  case "$name" in
+    --master|--deploy-mode|--conf|-c|--properties-file|--name|--driver-memory|--driver-cores \
+    |--driver-java-options|--driver-class-path|--driver-library-path|--executor-memory|--executor-cores \
+    |--num-executors|--total-executor-cores|--queue|--jars|--packages|--exclude-packages|--repositories \
+    |--files|--archives|--principal|--keytab|--proxy-user)
+      if [[ "$arg" == *=* ]]; then
+        value="${arg#*=}"
+        shift
+      else
+        [[ $# -ge 2 ]] || die "$name needs a value"
+        value="$2"
+        shift 2
+      fi
+      case "$name" in
+        --master) master="$value"; continue ;;
+        --deploy-mode) deploy_mode="$value" ;;
+        --properties-file) properties_file="$value" ;;
+        --driver-memory) driver_memory="$value" ;;
+        --driver-java-options) driver_java_options="$value"; continue ;;
+        --driver-class-path) driver_class_path="$value" ;;
+        --driver-library-path) driver_library_path="$value" ;;
+        --conf|-c)
+          [[ "$value" == *=* ]] || die "--conf needs KEY=VALUE, got '$value'"
+          [[ "${value%%=*}" == spark.driver.memory ]] && driver_memory_conf="${value#*=}"
+          ;;
+      esac
+      spark_args+=("$name" "$value")
+      ;;
+    --supervise|--verbose|--load-spark-defaults)
+      spark_args+=("$arg"); shift ;;
+    *)
+      app_args+=("$arg"); shift ;;
   esac
 done
+[[ ${#app_args[@]} -gt 0 ]] || die "no command given (try ./submit.sh --help)"
 
+# The project's Spark settings, layered over an installed Spark's own spark-defaults.conf.
+if [[ -z "$properties_file" ]]; then
+  properties_file="$ROOT/conf/spark-defaults.conf"
+  spark_args+=(--properties-file "$properties_file" --load-spark-defaults)
+fi
+[[ -f "$properties_file" ]] || die "--properties-file $properties_file: no such file"
+# The driver's heap, as spark-submit decides it: --driver-memory, else --conf, else the properties file.
+driver_memory="${driver_memory:-$driver_memory_conf}"
+if [[ -z "$driver_memory" ]]; then
+  # java.util.Properties syntax: KEY VALUE, KEY=VALUE or KEY: VALUE.
+  driver_memory="$(sed -nE 's/^[[:space:]]*spark\.driver\.memory[[:space:]]*[=:[:space:]][[:space:]]*([^[:space:]]+).*/\1/p' \
+    "$properties_file" | tail -n 1)"
+fi
+
+# --- The app jar. ------------------------------------------------------------------------------------
+if [[ -n "${SPARK_BACKPROP_JAR:-}" ]]; then
+  jar="$SPARK_BACKPROP_JAR"
+  # A URI (local://, hdfs://, s3a://, ...) names a file on the cluster, not here.
+  [[ "$jar" == *://* || -f "$jar" ]] || die "SPARK_BACKPROP_JAR=$jar: no such file"
+else
+  jar="$DEFAULT_JAR"
+  if [[ ! -f "$jar" || ! -d "$ROOT/target/spark-home/jars" ]] \
+     || [[ -n "$(find "$ROOT/pom.xml" "$ROOT/src/main" -newer "$jar" -print -quit)" ]]; then
+    echo "submit.sh: building $jar ..." >&2
+    mvn -q -B -f "$ROOT/pom.xml" -DskipTests package >&2
+  fi
+fi
+
+# --- Environment. ------------------------------------------------------------------------------------
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
-if [[ "$master" == local* ]]; then
-  # This machine's host name may resolve to an address Spark cannot bind; loopback always works locally.
-  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-fi
-log_conf="-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties"
-common=(--master "$master" --class "$MAIN_CLASS" --conf spark.executorEnv.OPENBLAS_NUM_THREADS=1
-        --conf "spark.driver.extraJavaOptions=$log_conf")
+case "$master" in
+  local*|spark://127.0.0.1:*|spark://localhost:*)
+    # This machine's host name may resolve to an address Spark cannot bind; loopback always works here.
+    export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
+esac
+# In cluster deploy mode the driver runs elsewhere and cannot read this machine's conf/ folder.
+log_conf=()
+[[ "$deploy_mode" == client ]] && log_conf=("-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties")
 
-if [[ -n "${SPARK_HOME:-}" && -x "${SPARK_HOME}/bin/spark-submit" ]]; then
-  exec "$SPARK_HOME/bin/spark-submit" "${common[@]}" "${spark_args[@]}" "$JAR" "${app_args[@]}"
+run() {
+  if [[ "${SPARK_BACKPROP_DRY_RUN:-}" == 1 ]]; then
+    # The environment this script sets, as comments, then the command.
+    for var in SPARK_HOME SPARK_SCALA_VERSION SPARK_LOCAL_IP OPENBLAS_NUM_THREADS; do
+      [[ -n "${!var:-}" ]] && echo "# $var=${!var}"
+    done
+    printf '%s\n' "$@"
+    exit 0
+  fi
+  exec "$@"
+}
+
+submit_args=(--master "$master" "${spark_args[@]}" --class "$MAIN_CLASS" "$jar" "${app_args[@]}")
+
+if [[ -n "${SPARK_HOME:-}" ]]; then
+  [[ -x "$SPARK_HOME/bin/spark-submit" ]] \
+    || die "SPARK_HOME=$SPARK_HOME has no bin/spark-submit; point it at a Spark 4.1 distribution, or unset it to use the Spark jars Maven resolved"
+  java_options="${log_conf[*]}${log_conf[*]:+${driver_java_options:+ }}$driver_java_options"
+  if [[ -n "$java_options" ]]; then
+    run "$SPARK_HOME/bin/spark-submit" --driver-java-options "$java_options" "${submit_args[@]}"
+  fi
+  run "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}"
 fi
 
-# No Spark distribution: run SparkSubmit in this JVM (client mode), with the flags Spark's launcher adds.
-mapfile -t jvm_flags < <(grep -v '^\s*#' "$ROOT/conf/jvm-flags.txt" | grep -v '^\s*$')
-heap=()
-[[ -n "$driver_memory" ]] && heap=("-Xmx$driver_memory")
-exec java "${jvm_flags[@]}" "${heap[@]}" "$log_conf" -cp "$ROOT/target/spark-home/jars/*" \
-  org.apache.spark.deploy.SparkSubmit "${common[@]}" "${spark_args[@]}" "$JAR" "${app_args[@]}"
+# --- No Spark distribution: run SparkSubmit in this JVM (the driver), from the Maven-resolved jars. ----
+case "$master" in
+  yarn*|k8s://*)
+    die "--master $master needs a Spark distribution: set SPARK_HOME (the jars Maven resolved have no YARN or Kubernetes support)" ;;
+esac
+jars="$ROOT/target/spark-home/jars"
+[[ -d "$jars" || "${SPARK_BACKPROP_DRY_RUN:-}" == 1 ]] || die "$jars is missing: run mvn package (or set SPARK_HOME)"
+# local-cluster executors and standalone drivers launched from here find Spark's jars under SPARK_HOME;
+# without a distribution the launcher cannot tell the Scala version from a build directory.
+export SPARK_HOME="$ROOT/target/spark-home"
+export SPARK_SCALA_VERSION=2.13
+
+mapfile -t jvm_flags < <(grep -v '^[[:space:]]*#' "$ROOT/conf/jvm-flags.txt" | grep -v '^[[:space:]]*$')
+java_args=("${jvm_flags[@]}" "${log_conf[@]}")
+[[ -n "$driver_memory" ]] && java_args+=("-Xmx$driver_memory")
+[[ -n "$driver_library_path" ]] && java_args+=("-Djava.library.path=$driver_library_path")
+if [[ -n "$driver_java_options" ]]; then
+  read -r -a extra <<<"$driver_java_options"
+  java_args+=("${extra[@]}")
+fi
+classpath="$jars/*"
+[[ -n "$driver_class_path" ]] && classpath="$driver_class_path:$classpath"
+run java "${java_args[@]}" -cp "$classpath" org.apache.spark.deploy.SparkSubmit "${submit_args[@]}"

@@ -2,10 +2,7 @@ package io.sparkbackprop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,9 +10,8 @@ import org.junit.jupiter.api.Test;
 class JvmFlagsTest {
 
     @Test
-    void theTestJvmRunsWithExactlyTheFlagsInConf() throws IOException {
-        List<String> conf = Files.readAllLines(Path.of("conf/jvm-flags.txt")).stream()
-                .map(String::trim).filter(s -> !s.isEmpty() && !s.startsWith("#")).toList();
+    void theTestJvmRunsWithExactlyTheFlagsInConf() {
+        List<String> conf = JvmFlags.list();
         List<String> pom = List.of(System.getProperty("spark.jvm.flags", "").trim().split("\\s+"));
         assertEquals(conf, pom, "pom.xml's spark.jvm.flags differs from conf/jvm-flags.txt");
         List<String> running = ManagementFactory.getRuntimeMXBean().getInputArguments();

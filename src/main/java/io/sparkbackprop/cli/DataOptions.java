@@ -27,8 +27,10 @@ public final class DataOptions {
     @Option(names = "--test-fraction", defaultValue = "0.2", description = "Share of the rows held out for testing when there is no --test-data. Default: ${DEFAULT-VALUE}")
     double testFraction;
 
-    @Option(names = "--standardize", description = "Scale features (and regression labels) by the training set's mean and deviation; "
-            + "stored in the model, so predictions come back in label units.")
+    // An optional true/false, so that --standardize=false can override "standardize = true" in a job file.
+    @Option(names = "--standardize", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Scale features (and regression labels) by the training set's mean and deviation; "
+            + "stored in the model, so predictions come back in label units. --standardize=false turns it off.")
     boolean standardize;
 
     @Option(names = "--block-size", defaultValue = "4096", description = "Rows per cached block. Default: ${DEFAULT-VALUE}")

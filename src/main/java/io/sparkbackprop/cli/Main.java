@@ -27,6 +27,12 @@ public final class Main implements Runnable {
             cmd.getErr().println("error: " + message);
             return 2;
         });
+        try {
+            JobFile.install(cli, args);
+        } catch (IllegalArgumentException e) {
+            cli.getErr().println("error: " + e.getMessage());
+            return 2;
+        }
         return cli.execute(args);
     }
 

@@ -3,10 +3,10 @@ package io.sparkbackprop.cli;
 import io.sparkbackprop.io.HistoryCsv;
 import io.sparkbackprop.io.ModelJson;
 import io.sparkbackprop.io.OutputDirectory;
-import io.sparkbackprop.nn.Backprop;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.runtime.BlasReport;
 import io.sparkbackprop.train.CheckpointWriter;
 import io.sparkbackprop.train.Checkpoints;
 import io.sparkbackprop.train.OptimizerKind;
@@ -19,6 +19,7 @@ import io.sparkbackprop.train.TrainingResult;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -38,6 +39,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--master", description = "Spark master when none is configured (spark-submit passes its own). Default: ${DEFAULT-VALUE}",
             defaultValue = "local[*]")
     String master;
+
+    // Read by JobFile before picocli parses (the file's values are the defaults); declared here so that it
+    // is accepted and documented.
+    @Option(names = JobFile.OPTION, paramLabel = "FILE", description = "Job file of KEY = VALUE lines, keys being these options' "
+            + "long names (epochs = 40, learning-rate = 0.01, standardize = true); options given here override it. "
+            + "Examples: conf/*.properties.")
+    Path config;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for data generation, splits, initialisation and batch order. Default: ${DEFAULT-VALUE}")
     long seed;
@@ -111,7 +119,12 @@ public final class TrainCommand implements Callable<Integer> {
             }
             TrainingListener listeners = checkpoints == null ? new ProgressLog(logEvery) : TrainingListener.all(new ProgressLog(logEvery),
                     new CheckpointWriter(checkpoints, checkpoint.every, topology, inputs.scaling(), settings));
-            LOG.info("network {}; BLAS {}", topology, Backprop.blasName());
+            LOG.info("network {}", topology);
+            String driverBlas = BlasReport.describeThisJvm();
+            Map<String, String> executorBlas = BlasReport.probeExecutors(inputs.train().blocks());
+            LOG.info(BlasReport.summary(driverBlas, executorBlas));
+            String slowBlas = BlasReport.warning(driverBlas, executorBlas);
+            if (slowBlas != null) LOG.warn(slowBlas);
             LOG.info("training on {} rows in {} partitions, testing on {} rows; {} epochs, batch {}, {} (learning rate {})",
                     inputs.train().rows(), inputs.train().numPartitions(), inputs.test() == null ? 0 : inputs.test().rows(),
                     epochs, batchSize == 0 ? "full" : batchSize, kind.id(), lr);

@@ -1,0 +1,69 @@
+package io.sparkbackprop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The app jar a cluster runs: nothing of Spark in it (the cluster provides Spark), and what the project
+ * adds of its own (picocli) relocated under io.sparkbackprop.shaded, so that it cannot clash with
+ * whatever the cluster's classpath holds.
+ */
+class AppJarIT {
+    private static final Path JAR = Path.of(System.getProperty("app.jar", "target/spark-backprop-0.1.0-SNAPSHOT.jar"));
+
+    @Test
+    void theJarHoldsOnlyTheProjectsClassesWithPicocliRelocated() throws IOException {
+        List<String> foreign = new ArrayList<>();
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            for (JarEntry e : Collections.list(jar.entries())) {
+                String n = e.getName();
+                boolean ours = n.startsWith("io/sparkbackprop/") || n.equals("io/") || n.equals("META-INF/")
+                        || n.equals("META-INF/MANIFEST.MF") || n.startsWith("META-INF/maven/io.sparkbackprop/")
+                        || n.equals("META-INF/maven/");
+                if (!ours) foreign.add(n);
+            }
+            assertEquals(List.of(), foreign, "entries outside io/sparkbackprop (Spark, Scala, unrelocated libraries, services)");
+            assertNotNull(jar.getEntry("io/sparkbackprop/shaded/picocli/CommandLine.class"), "picocli is not shaded in");
+            assertEquals("io.sparkbackprop.cli.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
+
+            // Our classes must call the relocated copy, never a picocli the cluster might have.
+            String train;
+            try (InputStream in = jar.getInputStream(jar.getEntry("io/sparkbackprop/cli/TrainCommand.class"))) {
+                train = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            assertTrue(train.contains("io/sparkbackprop/shaded/picocli/CommandLine"));
+            assertFalse(Pattern.compile("(?<!shaded/)picocli/CommandLine").matcher(train).find(), "a reference to unrelocated picocli");
+        }
+    }
+
+    @Test
+    void theJarRunsOnSparksJarsAlone() throws IOException, InterruptedException {
+        // Spark's runtime classpath has no picocli: the command line works only if the jar brings its own.
+        Path jars = Path.of(System.getProperty("spark.home.jars", "target/spark-home/jars"));
+        try (var list = Files.list(jars)) {
+            assertFalse(list.anyMatch(p -> p.getFileName().toString().contains("picocli")));
+        }
+        Process p = new ProcessBuilder("java", "-cp", JAR + ":" + jars + "/*", "io.sparkbackprop.cli.Main", "--version")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("spark-backprop 0.1.0", out.trim());
+    }
+}

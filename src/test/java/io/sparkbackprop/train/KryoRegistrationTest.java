@@ -1,0 +1,67 @@
+package io.sparkbackprop.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.sparkbackprop.data.Block;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializerInstance;
+import org.junit.jupiter.api.Test;
+import scala.reflect.ClassTag;
+
+/**
+ * conf/spark-defaults.conf registers with Kryo every class training ships between JVMs. With
+ * registrationRequired, Kryo refuses any class missing from the list, so these round trips fail the day a
+ * shipped class is not registered. (ClusterIT runs a whole training on a cluster the same way.)
+ */
+class KryoRegistrationTest {
+
+    private static SerializerInstance kryoFromConf() throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of("conf/spark-defaults.conf"))) {
+            p.load(r);
+        }
+        assertEquals("org.apache.spark.serializer.KryoSerializer", p.getProperty("spark.serializer"));
+        SparkConf conf = new SparkConf(false);
+        for (String k : p.stringPropertyNames()) conf.set(k, p.getProperty(k));
+        conf.set("spark.kryo.registrationRequired", "true");
+        return new KryoSerializer(conf).newInstance();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T roundTrip(SerializerInstance ser, T value) {
+        ClassTag<T> tag = (ClassTag<T>) scala.reflect.ClassTag$.MODULE$.apply(value.getClass());
+        return ser.deserialize(ser.serialize(value, tag), tag);
+    }
+
+    @Test
+    void aGradientSumSurvivesKryoAndStillAddsUpInTreeOrder() throws IOException {
+        SerializerInstance ser = kryoFromConf();
+        // Partitions 0 and 2 of 3 arrive first; 1 comes after the trip, as in a treeAggregate across JVMs.
+        TreeSum partial = TreeSum.leaf(3, 0, new double[] {1, 2}).merge(TreeSum.leaf(3, 2, new double[] {100, 200}));
+        TreeSum back = roundTrip(ser, partial);
+        double[] total = back.merge(roundTrip(ser, TreeSum.leaf(3, 1, new double[] {10, 20}))).total();
+        assertArrayEquals(new double[] {111, 222}, total);
+        // treeAggregate copies its (empty) zero value through the serializer too.
+        TreeSum zero = roundTrip(ser, new TreeSum(2));
+        assertArrayEquals(new double[] {5, 7}, zero.merge(TreeSum.leaf(2, 1, new double[] {4, 4}))
+                .merge(TreeSum.leaf(2, 0, new double[] {1, 3})).total());
+    }
+
+    @Test
+    void aDataBlockSurvivesKryo() throws IOException {
+        Block b = new Block(2, 3, 1, new double[] {1, 2, 3, 4, 5, 6}, new double[] {-1, 0.5});
+        Block back = roundTrip(kryoFromConf(), b);
+        assertEquals(2, back.rows());
+        assertEquals(3, back.numFeatures());
+        assertEquals(1, back.labelWidth());
+        assertArrayEquals(b.features(), back.features());
+        assertArrayEquals(b.labels(), back.labels());
+    }
+}
