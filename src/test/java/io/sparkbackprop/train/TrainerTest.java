@@ -142,7 +142,7 @@ class TrainerTest {
         for (int p = 0; p < partitions; p++) {
             List<double[][]> rows = byPartition.get(p);
             EpochOrder order = new EpochOrder(rows.size(), 42L, 1, p);
-            for (long pos = plan.sliceStart(rows.size(), step); pos < plan.sliceEnd(rows.size(), step); pos++) {
+            for (long pos = plan.sliceStart(rows.size(), step, p, partitions); pos < plan.sliceEnd(rows.size(), step, p, partitions); pos++) {
                 double[][] row = rows.get((int) order.rowAt(pos));
                 xs.add(row[0]);
                 ys.add(row[1]);
