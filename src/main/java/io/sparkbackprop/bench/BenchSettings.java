@@ -1,0 +1,71 @@
+package io.sparkbackprop.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a bench run measures and on how much.
+ *
+ * @param rows           training rows of generated data, or at most this many digits with {@code mnist}
+ * @param hidden         hidden layer sizes (784-…-10)
+ * @param blockSize      rows per product in both systems: MLlib's blockSize and our kernel's chunk
+ * @param partitions     partitions of the data; 0 = Spark's default parallelism
+ * @param mnist          a directory with the MNIST IDX files, or null for generated data
+ * @param iterations     full-batch iterations timed (by difference with a 1-iteration run)
+ * @param repeats        how often that timing is repeated (the median counts)
+ * @param steps          batch-1 steps for the per-step overhead and the memory figures
+ * @param targetAccuracy test accuracy both systems race to
+ * @param batchSize      our mini-batch for that race (Adam)
+ * @param learningRate   our Adam learning rate for that race
+ * @param maxEpochs      our epochs at most in that race
+ * @param mllibMaxIter   MLlib l-bfgs iterations at most in that race
+ * @param scalingSteps   full-batch steps timed on each of local[1] and local[2]
+ * @param gemmSeconds    how long each core runs the BLAS reference
+ * @param sections       which of {@link #ALL_SECTIONS} to run
+ */
+public record BenchSettings(int rows, int[] hidden, int blockSize, int partitions, Path mnist, int iterations, int repeats, int steps,
+                            double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
+                            int scalingSteps, double gemmSeconds, long seed, Set<String> sections) {
+    public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "scaling");
+
+    public BenchSettings {
+        require(rows >= 10, "--rows must be at least 10, got " + rows);
+        require(hidden.length > 0, "--layers needs at least one hidden layer");
+        for (int h : hidden) require(h > 0, "--layers sizes must be positive");
+        require(blockSize > 0, "--block-size must be positive, got " + blockSize);
+        require(partitions >= 0, "--partitions must be 0 (automatic) or positive, got " + partitions);
+        require(iterations >= 2, "--iterations must be at least 2 (they are timed against a 1-iteration run), got " + iterations);
+        require(repeats >= 1, "--repeats must be positive, got " + repeats);
+        require(steps >= 10, "--steps must be at least 10, got " + steps);
+        require(targetAccuracy > 0 && targetAccuracy < 1, "--target-accuracy must be in (0, 1), got " + targetAccuracy);
+        require(batchSize > 0, "--batch-size must be positive, got " + batchSize);
+        require(learningRate > 0, "--learning-rate must be positive, got " + learningRate);
+        require(maxEpochs > 0, "--max-epochs must be positive, got " + maxEpochs);
+        require(mllibMaxIter > 0, "--mllib-max-iter must be positive, got " + mllibMaxIter);
+        require(scalingSteps > 0, "--scaling-steps must be positive, got " + scalingSteps);
+        require(gemmSeconds > 0, "gemm seconds must be positive");
+        for (String s : sections) {
+            require(ALL_SECTIONS.contains(s), "unknown section '" + s + "'; sections: " + String.join(", ", ALL_SECTIONS));
+        }
+        hidden = hidden.clone();
+        sections = Set.copyOf(sections);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException(message);
+    }
+
+    boolean runs(String section) {
+        return sections.contains(section);
+    }
+
+    /** 784, the hidden sizes, 10. */
+    int[] layerSizes() {
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = MnistFiles.PIXELS;
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = MnistFiles.CLASSES;
+        return sizes;
+    }
+}

@@ -1,0 +1,39 @@
+package io.sparkbackprop.bench;
+
+/**
+ * One measured comparison: our figure beside its baseline from the same run, their ratio
+ * (ours / baseline) and, when the issue sets one, the target the ratio must meet.
+ *
+ * @param unit     the unit of ours and baseline (both in the same one)
+ * @param ours     NaN when not measured
+ * @param baseline NaN when not measured (or when there is none, e.g. a system that never got there)
+ * @param target   null for figures reported without a target
+ * @param note     how it was measured, or why it missed and what would address it; may be empty
+ */
+public record Figure(String section, String metric, String unit, double ours, double baseline, double ratio, Target target,
+                     Verdict verdict, String note) {
+
+    public enum Verdict {
+        PASS, MISS, INFO, NOT_MEASURED
+    }
+
+    /** ratio = ours / baseline, judged against the target. */
+    public static Figure of(String section, String metric, String unit, double ours, double baseline, Target target, String note) {
+        return withRatio(section, metric, unit, ours, baseline, ours / baseline, target, note);
+    }
+
+    /** A ratio worked out otherwise (e.g. against a bound when the baseline never finished). */
+    public static Figure withRatio(String section, String metric, String unit, double ours, double baseline, double ratio,
+                                   Target target, String note) {
+        Verdict v;
+        if (!Double.isFinite(ratio)) v = Verdict.NOT_MEASURED;
+        else if (target == null) v = Verdict.INFO;
+        else v = target.met(ratio) ? Verdict.PASS : Verdict.MISS;
+        return new Figure(section, metric, unit, ours, baseline, ratio, target, v, note == null ? "" : note);
+    }
+
+    public Figure withNote(String more) {
+        String joined = note.isEmpty() ? more : note + "; " + more;
+        return new Figure(section, metric, unit, ours, baseline, ratio, target, verdict, joined);
+    }
+}

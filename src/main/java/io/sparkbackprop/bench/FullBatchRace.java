@@ -1,0 +1,84 @@
+package io.sparkbackprop.bench;
+
+import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.train.OptimizerKind;
+import io.sparkbackprop.train.Trainer;
+import io.sparkbackprop.train.TrainingConfig;
+import io.sparkbackprop.train.TrainingListener;
+import io.sparkbackprop.train.TrainingSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Seconds per full-batch iteration, ours against MLlib's {@code gd} solver, on equal work: the same
+ * layers with sigmoid hidden units (MLlib has no other), softmax and cross-entropy, the same rows per
+ * product. Each system's time is (fit of N iterations − fit of 1) / (N − 1) after a warm-up fit, so
+ * that start-up costs (MLlib stacks and caches its data inside every fit) cancel. The N-iteration runs
+ * of ours also yield the executors' CPU time in the gradient tasks, hence the kernel's GFLOP/s (from the
+ * least disturbed run: CPU time too grows when other processes thrash the caches).
+ */
+final class FullBatchRace {
+    private FullBatchRace() {
+    }
+
+    record Result(double oursSecondsPerIteration, double mllibSecondsPerIteration, long flops, double taskCpuSeconds,
+                  double taskRunSeconds, long tasks) {
+        double kernelGflopsPerCpuSecond() {
+            return flops / taskCpuSeconds / 1e9;
+        }
+    }
+
+    /** @param withMllib false: only our runs (for the GFLOP/s figure), MLlib's time NaN */
+    static Result run(JavaSparkContext sc, Dataset<Row> trainFrame, TrainingSet train, Topology sigmoid, BenchSettings s,
+                      boolean withMllib) {
+        int n = s.iterations();
+        // The step size does not change the work; MLlib's gd default keeps both on comparable trajectories.
+        TrainingConfig config = TrainingConfig.defaults().withBatchSize(0).withOptimizer(OptimizerKind.SGD).withLearningRate(0.03)
+                .withSeed(s.seed()).withChunkSize(s.blockSize()).withEvalEvery(Integer.MAX_VALUE);
+        double[] w0 = Initializer.XAVIER.initialize(sigmoid, s.seed());
+        ours(sc, config.withEpochs(2), sigmoid, w0, train);
+        if (withMllib) mllib(trainFrame, s, 2);
+        // The systems take turns, so that a burst of load on a shared machine hits both; medians over the repeats.
+        List<Double> oursPerIteration = new ArrayList<>();
+        List<Double> mllibPerIteration = new ArrayList<>();
+        TaskTimes times = null;
+        for (int r = 0; r < s.repeats(); r++) {
+            double ours1 = ours(sc, config.withEpochs(1), sigmoid, w0, train);
+            double mllib1 = withMllib ? mllib(trainFrame, s, 1) : Double.NaN;
+            TaskTimes measured = TaskTimes.start(sc.sc(), "full-batch-ours-" + r);
+            double oursN;
+            try {
+                oursN = ours(sc, config.withEpochs(n), sigmoid, w0, train);
+            } finally {
+                measured.await(n);
+            }
+            if (times == null || measured.cpuSeconds() < times.cpuSeconds()) times = measured;
+            double mllibN = withMllib ? mllib(trainFrame, s, n) : Double.NaN;
+            oursPerIteration.add((oursN - ours1) / (n - 1));
+            mllibPerIteration.add((mllibN - mllib1) / (n - 1));
+        }
+        long flops = FlopCount.gradientPerRow(sigmoid) * train.rows() * n;
+        return new Result(StepOverhead.median(oursPerIteration), StepOverhead.median(mllibPerIteration), flops, times.cpuSeconds(),
+                times.runSeconds(), times.tasks());
+    }
+
+    private static double ours(JavaSparkContext sc, TrainingConfig config, Topology t, double[] w0, TrainingSet train) {
+        long t0 = System.nanoTime();
+        new Trainer(sc, config).fit(t, w0.clone(), train, null, TrainingListener.NONE);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static double mllib(Dataset<Row> trainFrame, BenchSettings s, int maxIter) {
+        // tol 0: gd must not stop early and make the N-iteration fit shorter than N iterations.
+        MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier().setLayers(s.layerSizes()).setBlockSize(s.blockSize())
+                .setSolver("gd").setMaxIter(maxIter).setTol(0.0).setSeed(s.seed());
+        long t0 = System.nanoTime();
+        mlp.fit(trainFrame);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

@@ -1,0 +1,108 @@
+package io.sparkbackprop.bench;
+
+import dev.ludovic.netlib.blas.BLAS;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The BLAS's own dgemm rate on exactly the products the kernel runs (shapes, transposes, beta), nothing
+ * else around them: the ceiling the kernel's rate is compared with. It runs as one task per core on the
+ * executors, all at once, because that is how the training tasks run (two cores share caches and memory
+ * bandwidth), and counts thread CPU time as the kernel's figure does.
+ */
+final class GemmProbe {
+    private GemmProbe() {
+    }
+
+    /** Summed over the tasks. */
+    record Result(long flops, double cpuSeconds, double wallSeconds, int tasks) {
+        double gflopsPerCpuSecond() {
+            return flops / cpuSeconds / 1e9;
+        }
+    }
+
+    static Result run(JavaSparkContext sc, List<FlopCount.Gemm> gemms, int tasks, double seconds) {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) ids.add(i);
+        List<double[]> parts = sc.parallelize(ids, tasks).map(i -> timeOnThisThread(gemms, seconds, i)).collect();
+        long flops = 0;
+        double cpu = 0;
+        double wall = 0;
+        for (double[] p : parts) {
+            flops += (long) p[0];
+            cpu += p[1];
+            wall += p[2];
+        }
+        return new Result(flops, cpu, wall, tasks);
+    }
+
+    /** {flops, cpu seconds, wall seconds} of running the sequence of products for about {@code seconds}. */
+    static double[] timeOnThisThread(List<FlopCount.Gemm> gemms, double seconds, long seed) {
+        Operands ops = new Operands(gemms, seed);
+        // One untimed round: first calls load and JIT-compile the BLAS path.
+        ops.round();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long cpu0 = mx.getCurrentThreadCpuTime();
+        long wall0 = System.nanoTime();
+        long rounds = 0;
+        long limit = (long) (seconds * 1e9);
+        do {
+            ops.round();
+            rounds++;
+        } while (System.nanoTime() - wall0 < limit);
+        long wall = System.nanoTime() - wall0;
+        long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+        return new double[] {rounds * ops.flopsPerRound(), cpu / 1e9, wall / 1e9};
+    }
+
+    /** Random matrices of the products' shapes, and one call of each product per {@link #round()}. */
+    static final class Operands {
+        private final BLAS blas = BLAS.getInstance();
+        private final List<FlopCount.Gemm> gemms;
+        private final double[][] a;
+        private final double[][] b;
+        private final double[][] c;
+
+        Operands(List<FlopCount.Gemm> gemms, long seed) {
+            this.gemms = List.copyOf(gemms);
+            SplittableRandom rng = new SplittableRandom(seed);
+            int n = gemms.size();
+            a = new double[n][];
+            b = new double[n][];
+            c = new double[n][];
+            for (int i = 0; i < n; i++) {
+                FlopCount.Gemm g = gemms.get(i);
+                a[i] = random(rng, g.m() * g.k());
+                b[i] = random(rng, g.k() * g.n());
+                c[i] = new double[g.m() * g.n()];
+            }
+        }
+
+        long flopsPerRound() {
+            return gemms.stream().mapToLong(FlopCount.Gemm::flops).sum();
+        }
+
+        void round() {
+            for (int i = 0; i < gemms.size(); i++) {
+                FlopCount.Gemm g = gemms.get(i);
+                int lda = g.transA().equals("N") ? g.m() : g.k();
+                int ldb = g.transB().equals("N") ? g.k() : g.n();
+                blas.dgemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), 1.0, a[i], lda, b[i], ldb, g.beta(), c[i], g.m());
+            }
+            // beta = 1 accumulates; keep C bounded so that no round runs on huge numbers.
+            for (double[] ci : c) {
+                if (Math.abs(ci[0]) > 1e6) java.util.Arrays.fill(ci, 0.0);
+            }
+        }
+    }
+
+    private static double[] random(SplittableRandom rng, int len) {
+        double[] v = new double[len];
+        for (int i = 0; i < len; i++) v[i] = rng.nextDouble(-1, 1);
+        return v;
+    }
+}

@@ -1,0 +1,112 @@
+package io.sparkbackprop.bench;
+
+import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.train.Trainer;
+import io.sparkbackprop.train.TrainingConfig;
+import io.sparkbackprop.train.TrainingListener;
+import io.sparkbackprop.train.TrainingSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * What a step costs beyond its arithmetic. Training at batch 1 (one row a step: nothing left but
+ * overhead) on a set of exactly {@code steps} rows, so one epoch is the run; each step's time is the
+ * interval between consecutive step callbacks (broadcast, job, update). The floor is Spark's own: a job
+ * that broadcasts a vector of the weights' size, lets every partition return one of that size and sums
+ * them with treeAggregate, and destroys the broadcast — what any data-parallel step must at least do.
+ * Medians, because a shared machine adds long outliers. The same run samples driver and executor heap
+ * after GC at a tenth of the steps and at the end: state left behind by steps would show as growth.
+ */
+final class StepOverhead {
+    private StepOverhead() {
+    }
+
+    record Memory(long heapEarly, long heapLate, Map<String, Long> executorsEarly, Map<String, Long> executorsLate,
+                  int broadcastsEarly, int broadcastsLate, int earlyStep, int lateStep) {
+    }
+
+    record Result(double oursMedianMs, double floorMedianMs, int steps, int floorJobs, Memory memory) {
+    }
+
+    static Result run(JavaSparkContext sc, TrainingSet small, Topology t, BenchSettings s) {
+        int steps = (int) small.rows();
+        int floorJobs = Math.max(10, Math.min(steps, 200));
+        List<Double> floor = new ArrayList<>();
+        floor.addAll(floorMillis(sc, small.blocks(), t.numParams(), 2, floorJobs / 2));
+
+        int early = Math.max(2, steps / 10);
+        long[] stamps = new long[steps];
+        Object[] samples = new Object[6];
+        int[] seen = {0};
+        TrainingListener probe = new TrainingListener() {
+            @Override
+            public void onStep(int epoch, int step, double lossSum, double rows) {
+                int i = seen[0]++;
+                if (i + 1 == early || i + 1 == steps) {
+                    int at = i + 1 == early ? 0 : 3;
+                    samples[at] = HeapProbe.usedHeapAfterGc();
+                    samples[at + 1] = HeapProbe.executors(small.blocks());
+                    samples[at + 2] = HeapProbe.liveBroadcastBlocks();
+                }
+                // Stamped after the sampling so that its GC pauses stay out of the next interval.
+                stamps[i] = System.nanoTime();
+            }
+        };
+        TrainingConfig config = TrainingConfig.defaults().withEpochs(1).withBatchSize(1).withLearningRate(1e-4).withSeed(s.seed())
+                .withEvalEvery(Integer.MAX_VALUE);
+        new Trainer(sc, config).fit(t, Initializer.XAVIER.initialize(t, s.seed()), small, null, probe);
+        floor.addAll(floorMillis(sc, small.blocks(), t.numParams(), 2, floorJobs - floorJobs / 2));
+
+        // The first tenth warms up the JIT and Spark's caches; the intervals ending at a sampled step are left out.
+        List<Double> ours = new ArrayList<>();
+        for (int i = early + 1; i < seen[0]; i++) {
+            if (i + 1 == steps) continue;
+            ours.add((stamps[i] - stamps[i - 1]) / 1e6);
+        }
+        @SuppressWarnings("unchecked")
+        Memory memory = new Memory((Long) samples[0], (Long) samples[3], (Map<String, Long>) samples[1], (Map<String, Long>) samples[4],
+                (Integer) samples[2], (Integer) samples[5], early, steps);
+        return new Result(median(ours), median(floor), steps, floor.size(), memory);
+    }
+
+    /** Wall milliseconds of each of {@code jobs} empty steps over {@code rdd}'s partitions. */
+    static List<Double> floorMillis(JavaSparkContext sc, JavaRDD<?> rdd, int numParams, int depth, int jobs) {
+        double[] w = new double[numParams];
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            long t0 = System.nanoTime();
+            // The trainer broadcasts a copy, so the floor copies too.
+            Broadcast<double[]> bw = sc.broadcast(w.clone());
+            try {
+                // An empty zero (spark-notes): a full-size one would travel inside every task.
+                rdd.mapPartitions(it -> List.of(new double[bw.value().length + 2]).iterator())
+                        .treeAggregate(new double[0], StepOverhead::add, StepOverhead::add, depth);
+            } finally {
+                bw.destroy();
+            }
+            ms.add((System.nanoTime() - t0) / 1e6);
+        }
+        return ms;
+    }
+
+    private static double[] add(double[] a, double[] b) {
+        if (a.length == 0) return b;
+        if (b.length == 0) return a;
+        for (int i = 0; i < a.length; i++) a[i] += b[i];
+        return a;
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) return Double.NaN;
+        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+}

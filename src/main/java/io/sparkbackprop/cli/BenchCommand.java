@@ -1,0 +1,124 @@
+package io.sparkbackprop.cli;
+
+import io.sparkbackprop.bench.Bench;
+import io.sparkbackprop.bench.BenchReport;
+import io.sparkbackprop.bench.BenchSettings;
+import io.sparkbackprop.io.OutputDirectory;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code bench}: our trainer beside Spark MLlib's perceptron, the BLAS, Spark's per-job floor and itself on
+ * one core, in one run, printing ratios with PASS/MISS against the targets and writing bench.csv and
+ * bench.json.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure training speed against baselines measured in the same run, on MNIST-shaped data "
+                + "(784-128-10): MLlib's MultilayerPerceptronClassifier (gd per iteration; l-bfgs to a test accuracy), the BLAS's "
+                + "dgemm on the kernel's shapes, an empty treeAggregate job, local[1]. Prints a table of ratios with PASS/MISS "
+                + "against the targets and writes bench.csv and bench.json.",
+                "Sections: " + "mllib, accuracy, blas, overhead, memory, scaling."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--master", defaultValue = "local[*]", description = "Spark master when none is configured (spark-submit passes its own). Default: ${DEFAULT-VALUE}")
+    String master;
+
+    @Option(names = "--mnist", paramLabel = "DIR", description = "Directory with the MNIST IDX files (t10k-images-idx3-ubyte[.gz] and labels, "
+            + "optionally train-*; names may start with mnist-). Default: generated data of MNIST's shape.")
+    Path mnist;
+
+    @Option(names = "--rows", defaultValue = "20000", description = "Training rows of generated data, or at most this many digits. Default: ${DEFAULT-VALUE}")
+    int rows;
+
+    @Option(names = "--layers", defaultValue = "128", split = ",", description = "Hidden layer sizes. Default: ${DEFAULT-VALUE}")
+    int[] layers;
+
+    @Option(names = "--block-size", defaultValue = "128", description = "Rows per product, in both systems (MLlib's blockSize, our kernel's chunk). Default: ${DEFAULT-VALUE}")
+    int blockSize;
+
+    @Option(names = "--partitions", defaultValue = "0", description = "Data partitions; 0 = Spark's default parallelism. Default: ${DEFAULT-VALUE}")
+    int partitions;
+
+    @Option(names = "--iterations", defaultValue = "20", description = "Full-batch iterations timed per system. Default: ${DEFAULT-VALUE}")
+    int iterations;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Repeats of the full-batch timing (the median counts). Default: ${DEFAULT-VALUE}")
+    int repeats;
+
+    @Option(names = "--steps", defaultValue = "1000", description = "Batch-1 steps for the per-step overhead and memory figures. Default: ${DEFAULT-VALUE}")
+    int steps;
+
+    @Option(names = "--target-accuracy", defaultValue = "0.95", description = "Test accuracy both systems race to. Default: ${DEFAULT-VALUE}")
+    double targetAccuracy;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Our mini-batch in the accuracy race. Default: ${DEFAULT-VALUE}")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Our Adam learning rate in the accuracy race. Default: ${DEFAULT-VALUE}")
+    double learningRate;
+
+    @Option(names = "--max-epochs", defaultValue = "50", description = "Our epochs at most in the accuracy race. Default: ${DEFAULT-VALUE}")
+    int maxEpochs;
+
+    @Option(names = "--mllib-max-iter", defaultValue = "150", description = "MLlib l-bfgs iterations at most in the accuracy race. Default: ${DEFAULT-VALUE}")
+    int mllibMaxIter;
+
+    @Option(names = "--scaling-steps", defaultValue = "10", description = "Full-batch steps timed on each of local[1] and local[2]. Default: ${DEFAULT-VALUE}")
+    int scalingSteps;
+
+    @Option(names = "--sections", split = ",", description = "Run only these sections (comma-separated). Default: all.")
+    List<String> sections;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for data, initial weights and batch order. Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--quick", description = "Tiny sizes (400 rows, a few iterations and steps): checks that the bench runs, measures nothing useful.")
+    boolean quick;
+
+    @Option(names = "--output", description = "Directory for bench.csv and bench.json. Default: a new runs/bench/<timestamp> folder.")
+    Path output;
+
+    @Option(names = "--overwrite", description = "Replace a non-empty --output directory.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchSettings settings = settings();
+        Path target = output != null ? output : OutputDirectory.freshRunDirectory(Paths.get("runs", "bench"), Clock.systemDefaultZone());
+        OutputDirectory.checkWritable(target, overwrite);
+        SparkConf conf = new SparkConf(true).setAppName("spark-backprop bench");
+        if (!conf.contains("spark.master")) conf.setMaster(master);
+        BenchReport report = Bench.run(conf, settings);
+        spec.commandLine().getOut().print(report.table());
+        spec.commandLine().getOut().flush();
+        OutputDirectory.commit(target, overwrite, dir -> {
+            report.writeCsv(dir.resolve("bench.csv"));
+            report.writeJson(dir.resolve("bench.json"));
+        });
+        spec.commandLine().getOut().println("wrote " + target.toAbsolutePath().resolve("bench.csv") + " and bench.json");
+        return 0;
+    }
+
+    BenchSettings settings() {
+        Set<String> chosen = new LinkedHashSet<>(sections == null || sections.isEmpty() ? BenchSettings.ALL_SECTIONS : sections);
+        if (quick) {
+            // Small enough for a unit test: every section runs end to end on a few hundred rows.
+            return new BenchSettings(400, layers, blockSize, partitions, mnist, 3, 1, 20, targetAccuracy, 64, learningRate, 3, 5, 2, 0.05,
+                    seed, chosen);
+        }
+        return new BenchSettings(rows, layers, blockSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate,
+                maxEpochs, mllibMaxIter, scalingSteps, 2.0, seed, chosen);
+    }
+}
