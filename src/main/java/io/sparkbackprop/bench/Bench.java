@@ -115,20 +115,20 @@ public final class Bench {
             SparkSession spark = start(conf.clone().setMaster("local[" + cores + "]").set("spark.ui.enabled", "false"));
             try {
                 JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-                BenchData data = BenchData.load(spark, s.mnist(), s.rows(), partitions, s.seed());
-                TrainingSet train = TrainingSet.cache(Blocks.fromDataFrame(data.train(), "features", "label", MnistFiles.PIXELS, 1, 4096),
-                        "bench-scaling");
+                TrainingSet train = TrainingSet.cache(Blocks.fromDataFrame(spark.createDataFrame(BenchData.generate(sc, s.scalingRows(),
+                        partitions, s.seed(), 3), BenchData.SCHEMA), "features", "label", MnistFiles.PIXELS, 1, 4096), "bench-scaling");
                 rowsPerSecond[cores] = Scaling.rowsPerSecond(sc, train, sigmoid, s);
             } finally {
                 spark.stop();
             }
         }
         Figure f = Figure.of(SCALING, "rows/s, full batch: local[2] vs local[1]", "rows/s", rowsPerSecond[2], rowsPerSecond[1],
-                Target.atLeast(1.7), "median of " + s.scalingSteps() + " full-batch steps each, same data and " + partitions + " partitions");
+                Target.atLeast(1.7), "median of " + s.scalingSteps() + " full-batch steps each on " + s.scalingRows() + " generated MNIST-shaped rows in "
+                        + partitions + " partitions, the sigmoid network");
         if (f.verdict() == Figure.Verdict.MISS) {
             f = f.withNote("with " + Runtime.getRuntime().availableProcessors() + " cores and a load average of " + Machine.loadAverage()
                     + " the second core is shared with other processes; rerun on a quiet machine. A partition count that is not a"
-                    + " multiple of the cores, or steps too short for compute to dominate (small --rows), also cost scaling");
+                    + " multiple of the cores, or steps too short for compute to dominate (small --scaling-rows), also cost scaling");
         }
         return List.of(f);
     }
@@ -164,7 +164,7 @@ public final class Bench {
     }
 
     private static Figure accuracyFigure(AccuracyRace.Result r, BenchSettings s) {
-        String metric = String.format(Locale.ROOT, "s to %.3g test accuracy: Adam vs MLlib l-bfgs", s.targetAccuracy());
+        String metric = "s to " + BenchReport.number(s.targetAccuracy()) + " test accuracy: Adam vs MLlib l-bfgs";
         AccuracyRace.Run ours = r.ours();
         AccuracyRace.Run mllib = r.mllib();
         String how = String.format(Locale.ROOT, "ours: Adam lr %s, batch %d, relu, epoch %s (best %.4f); MLlib: l-bfgs, %s (best %.4f)",

@@ -20,13 +20,14 @@ import java.util.Set;
  * @param learningRate   our Adam learning rate for that race
  * @param maxEpochs      our epochs at most in that race
  * @param mllibMaxIter   MLlib l-bfgs iterations at most in that race
+ * @param scalingRows    generated rows for the scaling section: enough that compute dominates a full-batch step
  * @param scalingSteps   full-batch steps timed on each of local[1] and local[2]
  * @param gemmSeconds    how long each core runs the BLAS reference
  * @param sections       which of {@link #ALL_SECTIONS} to run
  */
 public record BenchSettings(int rows, int[] hidden, int blockSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                             double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
-                            int scalingSteps, double gemmSeconds, long seed, Set<String> sections) {
+                            int scalingRows, int scalingSteps, double gemmSeconds, long seed, Set<String> sections) {
     public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "scaling");
 
     public BenchSettings {
@@ -43,6 +44,7 @@ public record BenchSettings(int rows, int[] hidden, int blockSize, int partition
         require(learningRate > 0, "--learning-rate must be positive, got " + learningRate);
         require(maxEpochs > 0, "--max-epochs must be positive, got " + maxEpochs);
         require(mllibMaxIter > 0, "--mllib-max-iter must be positive, got " + mllibMaxIter);
+        require(scalingRows >= 10, "--scaling-rows must be at least 10, got " + scalingRows);
         require(scalingSteps > 0, "--scaling-steps must be positive, got " + scalingSteps);
         require(gemmSeconds > 0, "gemm seconds must be positive");
         for (String s : sections) {

@@ -21,7 +21,7 @@ import org.apache.spark.broadcast.Broadcast;
  * that broadcasts a vector of the weights' size, lets every partition return one of that size and sums
  * them with treeAggregate, and destroys the broadcast — what any data-parallel step must at least do.
  * Medians, because a shared machine adds long outliers. The same run samples driver and executor heap
- * after GC at a tenth of the steps and at the end: state left behind by steps would show as growth.
+ * after GC at a tenth of the steps and after the last: state left behind by steps would show as growth.
  */
 final class StepOverhead {
     private StepOverhead() {
@@ -42,17 +42,19 @@ final class StepOverhead {
 
         int early = Math.max(2, steps / 10);
         long[] stamps = new long[steps];
-        Object[] samples = new Object[6];
+        Memory[] memory = {null};
+        long[] heapEarly = new long[1];
+        Object[] executorsEarly = new Object[1];
+        int[] broadcastsEarly = new int[1];
         int[] seen = {0};
         TrainingListener probe = new TrainingListener() {
             @Override
             public void onStep(int epoch, int step, double lossSum, double rows) {
                 int i = seen[0]++;
-                if (i + 1 == early || i + 1 == steps) {
-                    int at = i + 1 == early ? 0 : 3;
-                    samples[at] = HeapProbe.usedHeapAfterGc();
-                    samples[at + 1] = HeapProbe.executors(small.blocks());
-                    samples[at + 2] = HeapProbe.liveBroadcastBlocks();
+                if (i + 1 == early) {
+                    heapEarly[0] = HeapProbe.usedHeapAfterGc();
+                    executorsEarly[0] = HeapProbe.executors(small.blocks());
+                    broadcastsEarly[0] = HeapProbe.liveBroadcastBlocks();
                 }
                 // Stamped after the sampling so that its GC pauses stay out of the next interval.
                 stamps[i] = System.nanoTime();
@@ -61,18 +63,31 @@ final class StepOverhead {
         TrainingConfig config = TrainingConfig.defaults().withEpochs(1).withBatchSize(1).withLearningRate(1e-4).withSeed(s.seed())
                 .withEvalEvery(Integer.MAX_VALUE);
         new Trainer(sc, config).fit(t, Initializer.XAVIER.initialize(t, s.seed()), small, null, probe);
-        floor.addAll(floorMillis(sc, small.blocks(), t.numParams(), 2, floorJobs - floorJobs / 2));
-
-        // The first tenth warms up the JIT and Spark's caches; the intervals ending at a sampled step are left out.
-        List<Double> ours = new ArrayList<>();
-        for (int i = early + 1; i < seen[0]; i++) {
-            if (i + 1 == steps) continue;
-            ours.add((stamps[i] - stamps[i - 1]) / 1e6);
+        // Spark removes the task binaries' broadcasts asynchronously, after a GC (its ContextCleaner): give it a
+        // few seconds before counting what is left for good.
+        long heapLate = HeapProbe.usedHeapAfterGc();
+        for (int i = 0; i < 20 && HeapProbe.liveBroadcastBlocks() > broadcastsEarly[0] + 10; i++) {
+            sleep(250);
+            heapLate = HeapProbe.usedHeapAfterGc();
         }
         @SuppressWarnings("unchecked")
-        Memory memory = new Memory((Long) samples[0], (Long) samples[3], (Map<String, Long>) samples[1], (Map<String, Long>) samples[4],
-                (Integer) samples[2], (Integer) samples[5], early, steps);
-        return new Result(median(ours), median(floor), steps, floor.size(), memory);
+        Map<String, Long> early0 = (Map<String, Long>) executorsEarly[0];
+        memory[0] = new Memory(heapEarly[0], heapLate, early0, HeapProbe.executors(small.blocks()), broadcastsEarly[0],
+                HeapProbe.liveBroadcastBlocks(), early, steps);
+        floor.addAll(floorMillis(sc, small.blocks(), t.numParams(), 2, floorJobs - floorJobs / 2));
+
+        // The first tenth warms up the JIT and Spark's caches; the interval ending at the sampled step is left out.
+        List<Double> ours = new ArrayList<>();
+        for (int i = early + 1; i < seen[0]; i++) ours.add((stamps[i] - stamps[i - 1]) / 1e6);
+        return new Result(median(ours), median(floor), steps, floor.size(), memory[0]);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Wall milliseconds of each of {@code jobs} empty steps over {@code rdd}'s partitions. */

@@ -63,10 +63,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--target-accuracy", defaultValue = "0.95", description = "Test accuracy both systems race to. Default: ${DEFAULT-VALUE}")
     double targetAccuracy;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Our mini-batch in the accuracy race. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--batch-size", defaultValue = "1024", description = "Our mini-batch in the accuracy race. Default: ${DEFAULT-VALUE}")
     int batchSize;
 
-    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Our Adam learning rate in the accuracy race. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--learning-rate", defaultValue = "0.02", description = "Our Adam learning rate in the accuracy race. Default: ${DEFAULT-VALUE}")
     double learningRate;
 
     @Option(names = "--max-epochs", defaultValue = "50", description = "Our epochs at most in the accuracy race. Default: ${DEFAULT-VALUE}")
@@ -74,6 +74,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--mllib-max-iter", defaultValue = "150", description = "MLlib l-bfgs iterations at most in the accuracy race. Default: ${DEFAULT-VALUE}")
     int mllibMaxIter;
+
+    @Option(names = "--scaling-rows", defaultValue = "40000", description = "Generated rows for local[1] vs local[2]: enough that "
+            + "compute dominates a full-batch step. Default: ${DEFAULT-VALUE}")
+    int scalingRows;
 
     @Option(names = "--scaling-steps", defaultValue = "10", description = "Full-batch steps timed on each of local[1] and local[2]. Default: ${DEFAULT-VALUE}")
     int scalingSteps;
@@ -115,10 +119,10 @@ public final class BenchCommand implements Callable<Integer> {
         Set<String> chosen = new LinkedHashSet<>(sections == null || sections.isEmpty() ? BenchSettings.ALL_SECTIONS : sections);
         if (quick) {
             // Small enough for a unit test: every section runs end to end on a few hundred rows.
-            return new BenchSettings(400, layers, blockSize, partitions, mnist, 3, 1, 20, targetAccuracy, 64, learningRate, 3, 5, 2, 0.05,
+            return new BenchSettings(400, layers, blockSize, partitions, mnist, 3, 1, 20, targetAccuracy, 64, learningRate, 3, 5, 400, 2, 0.05,
                     seed, chosen);
         }
         return new BenchSettings(rows, layers, blockSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate,
-                maxEpochs, mllibMaxIter, scalingSteps, 2.0, seed, chosen);
+                maxEpochs, mllibMaxIter, scalingRows, scalingSteps, 2.0, seed, chosen);
     }
 }

@@ -26,13 +26,13 @@ class BenchPartsTest {
     @Test
     void settingsRefuseWhatCannotBeMeasured() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BenchSettings(1000, new int[] {128}, 128, 0,
-                null, 1, 1, 100, 0.95, 128, 1e-3, 10, 10, 2, 1.0, 1, Set.of()));
+                null, 1, 1, 100, 0.95, 128, 1e-3, 10, 10, 100, 2, 1.0, 1, Set.of()));
         assertTrue(e.getMessage().contains("--iterations must be at least 2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new BenchSettings(1000, new int[] {128}, 128, 0,
-                null, 5, 1, 100, 0.95, 128, 1e-3, 10, 10, 2, 1.0, 1, Set.of("speed")));
+                null, 5, 1, 100, 0.95, 128, 1e-3, 10, 10, 100, 2, 1.0, 1, Set.of("speed")));
         assertTrue(e.getMessage().contains("unknown section 'speed'"), e.getMessage());
         assertEquals(List.of(784, 64, 32, 10), java.util.Arrays.stream(new BenchSettings(1000, new int[] {64, 32}, 128, 0, null, 5, 1, 100,
-                0.95, 128, 1e-3, 10, 10, 2, 1.0, 1, Set.of()).layerSizes()).boxed().toList());
+                0.95, 128, 1e-3, 10, 10, 100, 2, 1.0, 1, Set.of()).layerSizes()).boxed().toList());
     }
 
     @Test
