@@ -10,11 +10,12 @@ usage() {
   cat <<'EOF'
 Usage: ./submit.sh COMMAND [options]        e.g. ./submit.sh train --output runs/friedman
 
-Runs a spark-backprop command (train, ...) through spark-submit. Options of a command:
+Runs a spark-backprop command (train, bench) through spark-submit. Options of a command:
 ./submit.sh COMMAND --help. Examples:
   ./submit.sh train                                      default job (Friedman #1), --master local[*]
   ./submit.sh train --config conf/mnist.properties       a job file; command-line options override it
   ./submit.sh train --master local-cluster[2,1,1024]     2 executor JVMs on this machine
+  ./submit.sh bench --mnist DIR                          speed vs Spark MLlib, BLAS and Spark's job floor
   ./submit.sh train --master spark://HOST:7077 --executor-memory 4g --total-executor-cores 8
   SPARK_HOME=/opt/spark ./submit.sh train --master yarn --num-executors 4 --executor-memory 4g
   SPARK_HOME=/opt/spark ./submit.sh train --master k8s://https://HOST:6443 --deploy-mode cluster \

@@ -7,7 +7,7 @@ package io.sparkbackprop.bench;
  * @param unit     the unit of ours and baseline (both in the same one)
  * @param ours     NaN when not measured
  * @param baseline NaN when not measured (or when there is none, e.g. a system that never got there)
- * @param target   null for figures reported without a target
+ * @param target   null for figures reported without a target (verdict INFO; the baseline and ratio may be missing)
  * @param note     how it was measured, or why it missed and what would address it; may be empty
  */
 public record Figure(String section, String metric, String unit, double ours, double baseline, double ratio, Target target,
@@ -26,8 +26,8 @@ public record Figure(String section, String metric, String unit, double ours, do
     public static Figure withRatio(String section, String metric, String unit, double ours, double baseline, double ratio,
                                    Target target, String note) {
         Verdict v;
-        if (!Double.isFinite(ratio)) v = Verdict.NOT_MEASURED;
-        else if (target == null) v = Verdict.INFO;
+        if (target == null) v = Double.isFinite(ours) ? Verdict.INFO : Verdict.NOT_MEASURED;
+        else if (!Double.isFinite(ratio)) v = Verdict.NOT_MEASURED;
         else v = target.met(ratio) ? Verdict.PASS : Verdict.MISS;
         return new Figure(section, metric, unit, ours, baseline, ratio, target, v, note == null ? "" : note);
     }

@@ -37,8 +37,9 @@ class BenchReportTest {
         assertEquals(Figure.Verdict.PASS, f.get(0).verdict());
         assertEquals(Figure.Verdict.MISS, f.get(1).verdict(), "1.11 is below 1.7");
         assertEquals(Figure.Verdict.NOT_MEASURED, f.get(2).verdict());
-        assertEquals(Figure.Verdict.NOT_MEASURED, f.get(3).verdict(), "no baseline, no ratio");
+        assertEquals(Figure.Verdict.INFO, f.get(3).verdict(), "a figure without target needs no baseline");
         assertEquals(Figure.Verdict.INFO, Figure.of("s", "m", "u", 2, 1, null, "").verdict());
+        assertEquals(Figure.Verdict.NOT_MEASURED, Figure.of("s", "m", "u", Double.NaN, 1, null, "").verdict());
         assertTrue(Target.atMost(0.9).met(0.9) && !Target.atMost(0.9).met(0.9000001));
         assertTrue(Target.atLeast(1.7).met(1.7) && !Target.atLeast(1.7).met(1.69));
     }
