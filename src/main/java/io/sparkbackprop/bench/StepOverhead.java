@@ -41,45 +41,54 @@ final class StepOverhead {
         floor.addAll(floorMillis(sc, small.blocks(), t.numParams(), 2, floorJobs / 2));
 
         int early = Math.max(2, steps / 10);
-        long[] stamps = new long[steps];
-        Memory[] memory = {null};
-        long[] heapEarly = new long[1];
-        Object[] executorsEarly = new Object[1];
-        int[] broadcastsEarly = new int[1];
-        int[] seen = {0};
-        TrainingListener probe = new TrainingListener() {
-            @Override
-            public void onStep(int epoch, int step, double lossSum, double rows) {
-                int i = seen[0]++;
-                if (i + 1 == early) {
-                    heapEarly[0] = HeapProbe.usedHeapAfterGc();
-                    executorsEarly[0] = HeapProbe.executors(small.blocks());
-                    broadcastsEarly[0] = HeapProbe.liveBroadcastBlocks();
-                }
-                // Stamped after the sampling so that its GC pauses stay out of the next interval.
-                stamps[i] = System.nanoTime();
-            }
-        };
+        StepClock clock = new StepClock(steps, early, small);
         TrainingConfig config = TrainingConfig.defaults().withEpochs(1).withBatchSize(1).withLearningRate(1e-4).withSeed(s.seed())
                 .withEvalEvery(Integer.MAX_VALUE);
-        new Trainer(sc, config).fit(t, Initializer.XAVIER.initialize(t, s.seed()), small, null, probe);
+        new Trainer(sc, config).fit(t, Initializer.XAVIER.initialize(t, s.seed()), small, null, clock);
         // Spark removes the task binaries' broadcasts asynchronously, after a GC (its ContextCleaner): give it a
         // few seconds before counting what is left for good.
         long heapLate = HeapProbe.usedHeapAfterGc();
-        for (int i = 0; i < 20 && HeapProbe.liveBroadcastBlocks() > broadcastsEarly[0] + 10; i++) {
+        for (int i = 0; i < 20 && HeapProbe.liveBroadcastBlocks() > clock.broadcastsEarly + 10; i++) {
             sleep(250);
             heapLate = HeapProbe.usedHeapAfterGc();
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Long> early0 = (Map<String, Long>) executorsEarly[0];
-        memory[0] = new Memory(heapEarly[0], heapLate, early0, HeapProbe.executors(small.blocks()), broadcastsEarly[0],
-                HeapProbe.liveBroadcastBlocks(), early, steps);
+        Memory memory = new Memory(clock.heapEarly, heapLate, clock.executorsEarly, HeapProbe.executors(small.blocks()),
+                clock.broadcastsEarly, HeapProbe.liveBroadcastBlocks(), early, steps);
         floor.addAll(floorMillis(sc, small.blocks(), t.numParams(), 2, floorJobs - floorJobs / 2));
 
         // The first tenth warms up the JIT and Spark's caches; the interval ending at the sampled step is left out.
         List<Double> ours = new ArrayList<>();
-        for (int i = early + 1; i < seen[0]; i++) ours.add((stamps[i] - stamps[i - 1]) / 1e6);
-        return new Result(median(ours), median(floor), steps, floor.size(), memory[0]);
+        for (int i = early + 1; i < clock.seen; i++) ours.add((clock.stamps[i] - clock.stamps[i - 1]) / 1e6);
+        return new Result(median(ours), median(floor), steps, floor.size(), memory);
+    }
+
+    /** The time of every step's end, and the memory sampled once the warm-up steps are done. */
+    private static final class StepClock implements TrainingListener {
+        final long[] stamps;
+        final int early;
+        final TrainingSet data;
+        int seen;
+        long heapEarly;
+        Map<String, Long> executorsEarly = Map.of();
+        int broadcastsEarly;
+
+        StepClock(int steps, int early, TrainingSet data) {
+            this.stamps = new long[steps];
+            this.early = early;
+            this.data = data;
+        }
+
+        @Override
+        public void onStep(int epoch, int step, double lossSum, double rows) {
+            int i = seen++;
+            if (i + 1 == early) {
+                heapEarly = HeapProbe.usedHeapAfterGc();
+                executorsEarly = HeapProbe.executors(data.blocks());
+                broadcastsEarly = HeapProbe.liveBroadcastBlocks();
+            }
+            // Stamped after the sampling so that its GC pauses stay out of the next interval.
+            if (i < stamps.length) stamps[i] = System.nanoTime();
+        }
     }
 
     private static void sleep(long ms) {
