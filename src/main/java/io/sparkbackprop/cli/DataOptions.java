@@ -33,6 +33,10 @@ public final class DataOptions {
             + "stored in the model, so predictions come back in label units. --standardize=false turns it off.")
     boolean standardize;
 
+    @Option(names = "--drop-invalid", description = "Skip rows with NaN or infinite features or labels (their number is "
+            + "logged) instead of stopping with an error.")
+    boolean dropInvalid;
+
     @Option(names = "--block-size", defaultValue = "4096", description = "Rows per cached block. Default: ${DEFAULT-VALUE}")
     int blockSize;
 

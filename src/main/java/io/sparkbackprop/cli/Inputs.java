@@ -42,12 +42,13 @@ record Inputs(TrainingSet train, TrainingSet test, Topology topology, Scaling sc
             if (loss != Loss.MSE) throw new IllegalArgumentException("the generated Friedman #1 data is regression data: use --loss mse");
             outputs = 1;
         } else {
-            LabeledData read = DataReader.read(spark, data.data, DataFormat.detect(data.data, data.format), data.label, 0);
+            LabeledData read = DataReader.read(spark, data.data, DataFormat.detect(data.data, data.format), data.label, 0, data.dropInvalid);
             features = read.numFeatures();
             Dataset<Row> trainFrame = read.frame();
             Dataset<Row> testFrame = null;
             if (data.testData != null) {
-                LabeledData t = DataReader.read(spark, data.testData, DataFormat.detect(data.testData, data.format), data.label, features);
+                LabeledData t = DataReader.read(spark, data.testData, DataFormat.detect(data.testData, data.format), data.label, features,
+                        data.dropInvalid);
                 if (t.numFeatures() != features) {
                     throw new IllegalArgumentException("--test-data " + data.testData + " has " + t.numFeatures() + " features but --data "
                             + data.data + " has " + features);
@@ -59,6 +60,10 @@ record Inputs(TrainingSet train, TrainingSet test, Topology topology, Scaling sc
                 testFrame = split[1];
             }
             outputs = loss == Loss.CROSS_ENTROPY ? numClasses(trainFrame, initial) : 1;
+            if (loss == Loss.CROSS_ENTROPY && initial != null) {
+                checkClasses(trainFrame, outputs, data.data);
+                if (testFrame != null) checkClasses(testFrame, outputs, data.testData != null ? data.testData : data.data);
+            }
             int labelWidth = loss.labelWidth(outputs);
             train = Blocks.fromDataFrame(trainFrame, "features", "label", features, labelWidth, data.blockSize);
             test = testFrame == null ? null : Blocks.fromDataFrame(testFrame, "features", "label", features, labelWidth, data.blockSize);
@@ -80,6 +85,22 @@ record Inputs(TrainingSet train, TrainingSet test, Topology topology, Scaling sc
         if (trainSet.rows() == 0) throw new IllegalArgumentException("no training rows" + (data.data == null ? "" : " in " + data.data));
         TrainingSet testSet = test == null ? null : TrainingSet.cache(test, "test");
         return new Inputs(trainSet, testSet, topology, scaling);
+    }
+
+    /** A model being continued knows k classes: every label must be one of 0..k−1. */
+    private static void checkClasses(Dataset<Row> frame, int k, String path) {
+        Row r = frame.agg(functions.min("label"), functions.max("label"),
+                functions.sum(functions.when(functions.col("label").notEqual(functions.floor(functions.col("label"))), 1).otherwise(0)))
+                .first();
+        if (r.isNullAt(0)) return;
+        double min = r.getDouble(0);
+        double max = r.getDouble(1);
+        long fractional = r.isNullAt(2) ? 0 : r.getLong(2);
+        if (min < 0 || max > k - 1 || fractional > 0) {
+            throw new IllegalArgumentException(path + ": labels range from " + min + " to " + max + (fractional > 0 ? " (" + fractional
+                    + " not whole numbers)" : "") + ", but the model being continued has the classes 0.." + (k - 1)
+                    + "; give labels in that range or train a new model without --init-model");
+        }
     }
 
     /** Classes are 0..max label; the model being continued fixes their number. */

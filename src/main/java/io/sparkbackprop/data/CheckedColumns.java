@@ -16,6 +16,11 @@ final class CheckedColumns {
     }
 
     static UserDefinedFunction denseFeatures(String source, String column, int numFeatures) {
+        return denseFeatures(source, column, numFeatures, false);
+    }
+
+    /** @param dropInvalid give null (for the caller to filter out) instead of failing on NaN or infinite values */
+    static UserDefinedFunction denseFeatures(String source, String column, int numFeatures, boolean dropInvalid) {
         UDF1<Vector, Vector> dense = v -> {
             if (v == null) throw new BadInputException(source + ": column '" + column + "' has a null (missing) vector");
             if (v.size() != numFeatures) {
@@ -25,24 +30,32 @@ final class CheckedColumns {
             double[] values = v.toArray();
             for (int i = 0; i < values.length; i++) {
                 if (!Double.isFinite(values[i])) {
+                    if (dropInvalid) return null;
                     throw new BadInputException(source + ": column '" + column + "' has " + values[i] + " at feature "
                             + i + "; NaN and infinite values cannot be trained on: replace them or drop those rows");
                 }
             }
             return v.toDense();
         };
-        return functions.udf(dense, SQLDataTypes.VectorType()).asNonNullable();
+        UserDefinedFunction udf = functions.udf(dense, SQLDataTypes.VectorType());
+        return dropInvalid ? udf : udf.asNonNullable();
     }
 
     static UserDefinedFunction finiteLabel(String source, String column) {
+        return finiteLabel(source, column, false);
+    }
+
+    static UserDefinedFunction finiteLabel(String source, String column, boolean dropInvalid) {
         UDF1<Double, Double> finite = y -> {
             if (y == null) throw new BadInputException(source + ": label column '" + column + "' has a null (missing) value");
             if (!Double.isFinite(y)) {
+                if (dropInvalid) return null;
                 throw new BadInputException(source + ": label column '" + column + "' has the value " + y
                         + "; NaN and infinite labels cannot be trained on: replace them or drop those rows");
             }
             return y;
         };
-        return functions.udf(finite, DataTypes.DoubleType).asNonNullable();
+        UserDefinedFunction udf = functions.udf(finite, DataTypes.DoubleType);
+        return dropInvalid ? udf : udf.asNonNullable();
     }
 }

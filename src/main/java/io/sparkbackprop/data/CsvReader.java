@@ -29,11 +29,12 @@ final class CsvReader {
     private CsvReader() {
     }
 
-    static LabeledData read(SparkSession spark, String path, String labelName, int expectedFeatures) {
+    static LabeledData read(SparkSession spark, String path, String labelName, int expectedFeatures, boolean dropInvalid) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<FileStatus> files = InputFiles.list(conf, path);
         CsvHeader header = CsvHeader.readFirst(conf, files, path);
-        CsvRowParser parser = CsvRowParser.forHeader(header, labelName);
+        org.apache.spark.util.LongAccumulator dropped = dropInvalid ? spark.sparkContext().longAccumulator("invalid rows dropped") : null;
+        CsvRowParser parser = CsvRowParser.forHeader(header, labelName).droppingInvalid(dropped);
         if (expectedFeatures > 0 && expectedFeatures != parser.numFeatures()) {
             throw new BadInputException(path + " has " + parser.numFeatures() + " feature columns (" + parser.labelName()
                     + " is the label) where " + expectedFeatures + " were expected");
@@ -41,7 +42,9 @@ final class CsvReader {
         JavaRDD<Row> rows = rows(spark, conf, files, parser);
         // One pass over the data now, so that bad input fails here with a clear message rather than
         // inside the caller's first training job.
-        if (CheckedJob.run(conf, rows::count) == 0) throw InputFiles.noDataRows(path);
+        long count = CheckedJob.run(conf, rows::count);
+        if (dropped != null) InvalidRows.report(path, dropped.value());
+        if (count == 0) throw InputFiles.noDataRows(path);
         return new LabeledData(spark.createDataFrame(rows, LabeledData.schema()), parser.numFeatures(),
                 parser.featureNames(), parser.labelName());
     }

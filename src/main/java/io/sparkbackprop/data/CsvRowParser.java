@@ -18,22 +18,37 @@ final class CsvRowParser implements Serializable {
 
     private final CsvHeader header;
     private final int labelColumn;
+    /** Counts lines skipped for NaN or infinite values; null when such lines are errors. */
+    private final org.apache.spark.util.LongAccumulator dropped;
 
-    private CsvRowParser(CsvHeader header, int labelColumn) {
+    private CsvRowParser(CsvHeader header, int labelColumn, org.apache.spark.util.LongAccumulator dropped) {
         this.header = header;
         this.labelColumn = labelColumn;
+        this.dropped = dropped;
+    }
+
+    /** A parser that skips (and counts) lines with NaN or infinite values instead of failing on them. */
+    CsvRowParser droppingInvalid(org.apache.spark.util.LongAccumulator counter) {
+        return new CsvRowParser(header, labelColumn, counter);
+    }
+
+    /** Thrown inside a line's parse when it holds a non-finite value and such lines are being dropped. */
+    private static final class NonFinite extends RuntimeException {
+        NonFinite() {
+            super(null, null, false, false);
+        }
     }
 
     /** @param labelName the label column's name, or null for the last column */
     static CsvRowParser forHeader(CsvHeader header, String labelName) {
         List<String> names = header.names();
-        if (labelName == null) return new CsvRowParser(header, names.size() - 1);
+        if (labelName == null) return new CsvRowParser(header, names.size() - 1, null);
         int column = names.indexOf(labelName);
         if (column < 0) {
             throw new BadInputException("label column '" + labelName + "' is not in the header of "
                     + InputFiles.display(new Path(header.file())) + "; its columns are: " + String.join(", ", names));
         }
-        return new CsvRowParser(header, column);
+        return new CsvRowParser(header, column, null);
     }
 
     int numFeatures() {
@@ -61,6 +76,15 @@ final class CsvRowParser implements Serializable {
             return null;
         }
         if (line.isBlank()) return null;
+        try {
+            return parseCells(file, byteOffset, line);
+        } catch (NonFinite skipped) {
+            dropped.add(1);
+            return null;
+        }
+    }
+
+    private Row parseCells(String file, long byteOffset, String line) {
         List<String> cells = CsvCells.split(line);
         int width = header.names().size();
         if (cells.size() != width) {
@@ -91,6 +115,7 @@ final class CsvRowParser implements Serializable {
     private double number(String file, long byteOffset, int column, String text) {
         String where = ", column '" + header.names().get(column) + "': " + CsvCells.quote(text);
         if (spellsNonFinite(text)) {
+            if (dropped != null) throw new NonFinite();
             throw new LocatedInputError(file, byteOffset, where + " is not a finite number; NaN and infinite values "
                     + "cannot be trained on: replace the value or remove the line");
         }
@@ -102,6 +127,7 @@ final class CsvRowParser implements Serializable {
                     + " is not a number; every cell below the header must be a number: fix the value or remove the line");
         }
         if (!Double.isFinite(value)) {
+            if (dropped != null) throw new NonFinite();
             throw new LocatedInputError(file, byteOffset, where + " is too large for a double (it overflows to infinity): "
                     + "rescale the column or remove the line");
         }

@@ -22,6 +22,15 @@ public final class DataReader {
      *                    largest index found, at the cost of an extra pass)
      */
     public static LabeledData read(SparkSession spark, String path, DataFormat format, String labelName, int numFeatures) {
+        return read(spark, path, format, labelName, numFeatures, false);
+    }
+
+    /**
+     * As above; with {@code dropInvalid}, rows holding NaN or infinite features or labels are skipped and
+     * their number logged, instead of failing the read.
+     */
+    public static LabeledData read(SparkSession spark, String path, DataFormat format, String labelName, int numFeatures,
+                                   boolean dropInvalid) {
         Objects.requireNonNull(spark, "spark");
         Objects.requireNonNull(path, "path");
         if (numFeatures < 0) {
@@ -29,9 +38,9 @@ public final class DataReader {
         }
         DataFormat resolved = format != null ? format : DataFormat.detect(path, null);
         return switch (resolved) {
-            case CSV -> CsvReader.read(spark, path, labelName, numFeatures);
-            case LIBSVM -> LibsvmReader.read(spark, path, numFeatures);
-            case PARQUET -> ParquetReader.read(spark, path, labelName, numFeatures);
+            case CSV -> CsvReader.read(spark, path, labelName, numFeatures, dropInvalid);
+            case LIBSVM -> LibsvmReader.read(spark, path, numFeatures, dropInvalid);
+            case PARQUET -> ParquetReader.read(spark, path, labelName, numFeatures, dropInvalid);
         };
     }
 }

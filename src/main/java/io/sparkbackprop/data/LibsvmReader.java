@@ -15,7 +15,7 @@ final class LibsvmReader {
     }
 
     /** @param numFeatures the expected feature count, or 0 to take the largest index found (one extra pass) */
-    static LabeledData read(SparkSession spark, String path, int numFeatures) {
+    static LabeledData read(SparkSession spark, String path, int numFeatures, boolean dropInvalid) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<FileStatus> files = InputFiles.list(conf, path);
         if (files.isEmpty()) throw InputFiles.noDataRows(path);
@@ -27,11 +27,13 @@ final class LibsvmReader {
             if (numFeatures > 0) reader = reader.option("numFeatures", numFeatures);
             Dataset<Row> raw = reader.load(path);
             size = numFeatures > 0 ? numFeatures : AttributeGroup.fromStructField(raw.schema().apply("features")).size();
-            frame = raw.select(
-                    CheckedColumns.denseFeatures(path, "features", size).apply(raw.col("features")).as(LabeledData.FEATURES),
-                    CheckedColumns.finiteLabel(path, "label").apply(raw.col("label")).as(LabeledData.LABEL));
+            Dataset<Row> checked = raw.select(
+                    CheckedColumns.denseFeatures(path, "features", size, dropInvalid).apply(raw.col("features")).as(LabeledData.FEATURES),
+                    CheckedColumns.finiteLabel(path, "label", dropInvalid).apply(raw.col("label")).as(LabeledData.LABEL));
+            frame = dropInvalid ? InvalidRows.dropNulls(checked) : checked;
             // One pass now, so that a bad line fails here and can be located, not in the caller's first job.
             rows = frame.javaRDD().count();
+            if (dropInvalid) InvalidRows.report(path, raw.count() - rows);
         } catch (Exception failure) { // a failed job's SparkException is checked in Java's eyes
             throw explain(conf, files, path, numFeatures, failure);
         }

@@ -25,7 +25,7 @@ final class ParquetReader {
     }
 
     /** @param labelName the label column, or null for "label" */
-    static LabeledData read(SparkSession spark, String path, String labelName, int expectedFeatures) {
+    static LabeledData read(SparkSession spark, String path, String labelName, int expectedFeatures, boolean dropInvalid) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         if (InputFiles.list(conf, path).isEmpty()) throw InputFiles.noDataRows(path);
         String label = labelName == null ? LabeledData.LABEL : labelName;
@@ -40,12 +40,15 @@ final class ParquetReader {
             throw new BadInputException(path + ": column '" + FEATURES + "' holds vectors of size " + size + " where "
                     + expectedFeatures + " features were expected");
         }
-        Dataset<Row> frame = raw.select(
-                CheckedColumns.denseFeatures(path, FEATURES, size).apply(features).as(LabeledData.FEATURES),
-                CheckedColumns.finiteLabel(path, label).apply(raw.col(quoted(label)).cast(DataTypes.DoubleType))
+        Dataset<Row> checked = raw.select(
+                CheckedColumns.denseFeatures(path, FEATURES, size, dropInvalid).apply(features).as(LabeledData.FEATURES),
+                CheckedColumns.finiteLabel(path, label, dropInvalid).apply(raw.col(quoted(label)).cast(DataTypes.DoubleType))
                         .as(LabeledData.LABEL));
+        Dataset<Row> frame = dropInvalid ? InvalidRows.dropNulls(checked) : checked;
         // One pass now, so that bad rows fail here with a clear message, not in the caller's first job.
-        if (CheckedJob.run(conf, () -> frame.javaRDD().count()) == 0) throw InputFiles.noDataRows(path);
+        long rows = CheckedJob.run(conf, () -> frame.javaRDD().count());
+        if (dropInvalid) InvalidRows.report(path, raw.count() - rows);
+        if (rows == 0) throw InputFiles.noDataRows(path);
         return new LabeledData(frame, size, LabeledData.positionalNames(size), label);
     }
 

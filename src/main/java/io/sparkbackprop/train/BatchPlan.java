@@ -3,10 +3,11 @@ package io.sparkbackprop.train;
 import java.io.Serializable;
 
 /**
- * How an epoch is cut into steps. With S steps per epoch, partition p (n_p rows) contributes the rows at
- * positions [⌊s·n_p/S⌋, ⌊(s+1)·n_p/S⌋) of its epoch order to step s, so every row is used exactly once
- * per epoch and each step's global batch is about the requested size, spread over partitions in
- * proportion to their rows.
+ * How an epoch is cut into steps. With S steps per epoch, partition p of P (n_p rows) contributes the rows
+ * at positions [⌊(s·n_p + c_p)/S⌋, ⌊((s+1)·n_p + c_p)/S⌋) of its epoch order to step s, with the phase
+ * c_p = ⌊p·S/P⌋. Every row is used exactly once per epoch, each partition gives every step ⌊n_p/S⌋ or
+ * ⌈n_p/S⌉ rows, and the phases stagger the partitions' extra rows over different steps, so the global
+ * batch stays at the requested size (batch 1 over two partitions is one row a step, not 0 and 2 by turns).
  */
 public record BatchPlan(long totalRows, int stepsPerEpoch) implements Serializable {
 
@@ -22,13 +23,14 @@ public record BatchPlan(long totalRows, int stepsPerEpoch) implements Serializab
         return stepsPerEpoch == 1;
     }
 
-    /** First position (inclusive) of step s in a partition of n rows. */
-    public long sliceStart(long n, int step) {
-        return n * step / stepsPerEpoch;
+    /** First position (inclusive) of step s in partition p of P, which has n rows. */
+    public long sliceStart(long n, int step, int partition, int partitions) {
+        long phase = (long) partition * stepsPerEpoch / partitions;
+        return (n * step + phase) / stepsPerEpoch;
     }
 
-    /** Last position (exclusive) of step s in a partition of n rows. */
-    public long sliceEnd(long n, int step) {
-        return n * (step + 1) / stepsPerEpoch;
+    /** Last position (exclusive) of step s in partition p of P, which has n rows. */
+    public long sliceEnd(long n, int step, int partition, int partitions) {
+        return sliceStart(n, step + 1, partition, partitions);
     }
 }

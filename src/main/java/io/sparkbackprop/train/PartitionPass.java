@@ -22,7 +22,7 @@ final class PartitionPass {
      * Buffer layout: [gradient sum (numParams), loss sum, weight sum (= rows when unweighted)]. With a
      * dropout rate, each row's masks are keyed by (seed, epoch, step, partition, row index in the partition).
      */
-    static double[] gradient(Iterator<Block> it, int partition, Topology t, double[] w, BatchPlan plan,
+    static double[] gradient(Iterator<Block> it, int partition, int partitions, Topology t, double[] w, BatchPlan plan,
                              long seed, int epoch, int step, int chunk, double dropout) {
         int p = t.numParams();
         double[] out = new double[p + 2];
@@ -48,8 +48,8 @@ final class PartitionPass {
         } else {
             List<Block> blocks = TrainingSet.collectBlocks(it);
             RowIndex index = new RowIndex(blocks);
-            long from = plan.sliceStart(index.rows(), step);
-            long to = plan.sliceEnd(index.rows(), step);
+            long from = plan.sliceStart(index.rows(), step, partition, partitions);
+            long to = plan.sliceEnd(index.rows(), step, partition, partitions);
             EpochOrder order = new EpochOrder(index.rows(), seed, epoch, partition);
             Gather g = Gather.forThread(t.inputSize(), t.labelWidth(), chunk);
             double[] rw = index.weighted() ? g.w : null;

@@ -24,8 +24,8 @@ final class StepRunner {
                              int epoch, int step, int chunk, int depth, double dropout) {
         int partitions = data.numPartitions();
         JavaRDD<TreeSum> perPartition = data.blocks().mapPartitionsWithIndex((p, it) -> java.util.List.of(TreeSum.leaf(
-                partitions, p, PartitionPass.gradient(it, p, t, weights.value(), plan, seed, epoch, step, chunk, dropout))).iterator(),
-                false);
+                partitions, p, PartitionPass.gradient(it, p, partitions, t, weights.value(), plan, seed, epoch, step, chunk, dropout)))
+                .iterator(), false);
         return sum(perPartition, partitions, depth);
     }
 

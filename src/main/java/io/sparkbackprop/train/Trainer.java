@@ -15,6 +15,11 @@ import org.apache.spark.broadcast.Broadcast;
  */
 public final class Trainer {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
+    /**
+     * A gradient this many times larger than the run's first (or 1, if that was smaller) is taken as an
+     * explosion: training stops before the weights overflow, and the last checkpoint stays the good one.
+     */
+    static final double EXPLODING = 1e6;
     private final JavaSparkContext sc;
     private final TrainingConfig config;
 
@@ -58,6 +63,7 @@ public final class Trainer {
         long steps = start.steps();
         double rowsSeen = 0;
         double lastGoodLoss = Double.NaN;
+        double firstNorm = -1;
         double bestTrainLoss = start.bestTrainLoss();
         int epochsWithoutProgress = start.epochsWithoutProgress();
         // Early stopping's bookkeeping: the best test loss so far, its epoch and weights.
@@ -97,11 +103,19 @@ public final class Trainer {
                     throw new DivergenceException(epoch, step + 1, "the batch loss is " + lossSum, lastGoodLoss, config.learningRate());
                 }
                 double[] g = java.util.Arrays.copyOf(agg, p);
+                double squares = 0;
                 for (int i = 0; i < p; i++) {
                     g[i] /= rows;
-                    if (!Double.isFinite(g[i])) {
-                        throw new DivergenceException(epoch, step + 1, "the gradient is not finite", lastGoodLoss, config.learningRate());
-                    }
+                    squares += g[i] * g[i];
+                }
+                double norm = Math.sqrt(squares);
+                if (!Double.isFinite(norm)) {
+                    throw new DivergenceException(epoch, step + 1, "the gradient is not finite", lastGoodLoss, config.learningRate());
+                }
+                if (firstNorm < 0) firstNorm = Math.max(norm, 1.0);
+                if (norm > EXPLODING * firstNorm) {
+                    throw new DivergenceException(epoch, step + 1, String.format(java.util.Locale.ROOT,
+                            "the gradient norm %.3g is over %.0e times the first step's", norm, EXPLODING), lastGoodLoss, config.learningRate());
                 }
                 if (adjustment.changesAnything()) adjustment.apply(w, g);
                 lr = config.schedule().rate(config.learningRate(), epoch, step, plan.stepsPerEpoch(), config.epochs());

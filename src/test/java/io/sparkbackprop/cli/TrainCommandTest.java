@@ -209,4 +209,48 @@ class TrainCommandTest {
             }
         }
     }
+
+    @Test
+    void optionsOutOfRangeAreRefusedWithTheValidChoices() {
+        String[][] cases = {
+            {"--learning-rate", "-0.1", "learning rate must be a positive number"},
+            {"--epochs", "0", "epochs must be positive"},
+            {"--layers", "16,0", "--layers sizes must be positive"},
+            {"--activation", "swish", "valid activations: relu, sigmoid, tanh, linear"},
+            {"--loss", "hinge", "valid losses: mse, bce, cross-entropy"},
+            {"--optimizer", "lbfgs", "valid optimizers: sgd, adam"},
+            {"--init", "zeros", "valid schemes: he, xavier, scaled-normal"},
+            {"--batch-size", "-5", "batch size must be 0 (full batch) or positive"},
+            {"--test-fraction", "1.5", "--test-fraction must be in [0, 1)"},
+            {"--checkpoint-every", "0", "--checkpoint-every must be positive"},
+        };
+        for (String[] c : cases) {
+            Run run = train("--rows", "200", c[0], c[1], "--output", dir.resolve("never").toString());
+            assertEquals(2, run.exitCode(), c[0] + " " + c[1] + ": " + run.err());
+            assertTrue(run.err().contains(c[2]), c[0] + " " + c[1] + ": " + run.err());
+        }
+        assertFalse(Files.exists(dir.resolve("never")));
+    }
+
+    @Test
+    void dropInvalidSkipsNonFiniteRowsAndLabelsOutsideAModelsClassesAreRefused() throws IOException {
+        StringBuilder sb = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 200; i++) sb.append(i % 7).append(',').append(i % 3).append(',').append(i % 2).append('\n');
+        sb.append("1,NaN,0\n").append("2,3,inf\n");
+        Files.writeString(dir.resolve("nan.csv"), sb);
+        Run refused = train("--data", dir.resolve("nan.csv").toString(), "--epochs", "1", "--output", dir.resolve("a").toString());
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.err().contains("nan.csv line 202, column 'b': 'NaN' is not a finite number"), refused.err());
+        Run dropped = train("--data", dir.resolve("nan.csv").toString(), "--epochs", "1", "--drop-invalid", "--test-fraction", "0",
+                "--loss", "cross-entropy", "--output", dir.resolve("b").toString());
+        assertEquals(0, dropped.exitCode(), dropped.err());
+        Network twoClasses = ModelJson.read(dir.resolve("b/model.json"));
+        assertEquals(2, twoClasses.topology().outputSize());
+
+        Files.writeString(dir.resolve("three.csv"), "a,b,y\n1,2,0\n3,4,2\n5,6,1\n");
+        Run outside = train("--data", dir.resolve("three.csv").toString(), "--init-model", dir.resolve("b/model.json").toString(),
+                "--test-fraction", "0", "--output", dir.resolve("c").toString());
+        assertEquals(2, outside.exitCode());
+        assertTrue(outside.err().contains("labels range from 0.0 to 2.0") && outside.err().contains("classes 0..1"), outside.err());
+    }
 }

@@ -362,6 +362,29 @@ class DataReaderTest {
                 e.getMessage());
     }
 
+    // ---------------------------------------------------------------- --drop-invalid
+
+    @Test
+    void dropInvalidSkipsNonFiniteRowsInEveryFormat() throws IOException {
+        String csv = write("nan.csv", "a,b,y\n1,2,3\nNaN,2,3\n4,5,inf\n6,7,8\n4,1e999,0\n");
+        assertRows(DataReader.read(spark, csv, DataFormat.CSV, null, 0, true), new double[][] {{1, 2}, {6, 7}}, new double[] {3, 8});
+
+        String libsvm = write("nan.libsvm", "1 1:0.5\n2 1:NaN\nNaN 1:1\n3 2:4\n");
+        assertRows(DataReader.read(spark, libsvm, DataFormat.LIBSVM, null, 2, true), new double[][] {{0.5, 0}, {0, 4}},
+                new double[] {1, 3});
+
+        String parquet = dir.resolve("nan.parquet").toString();
+        StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType);
+        spark.createDataFrame(List.of(
+                        RowFactory.create(Vectors.dense(1, 2), 1.0),
+                        RowFactory.create(Vectors.dense(Double.POSITIVE_INFINITY, 2), 1.0),
+                        RowFactory.create(Vectors.dense(3, 4), Double.NaN),
+                        RowFactory.create(Vectors.dense(5, 6), 0.0)), schema)
+                .coalesce(1).write().parquet(parquet);
+        assertRows(DataReader.read(spark, parquet, DataFormat.PARQUET, null, 0, true), new double[][] {{1, 2}, {5, 6}},
+                new double[] {1, 0});
+    }
+
     // ---------------------------------------------------------------- Parquet
 
     @Test

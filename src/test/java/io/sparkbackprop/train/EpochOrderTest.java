@@ -64,16 +64,41 @@ class EpochOrderTest {
                 BatchPlan plan = BatchPlan.of(total, batch);
                 long expectedSteps = batch <= 0 || batch >= total ? 1 : (total + batch - 1) / batch;
                 assertEquals(expectedSteps, plan.stepsPerEpoch());
-                for (long n : new long[] {0, 1, total / 3, total}) {
-                    long next = 0;
-                    for (int s = 0; s < plan.stepsPerEpoch(); s++) {
-                        assertEquals(next, plan.sliceStart(n, s));
-                        next = plan.sliceEnd(n, s);
-                        assertTrue(next - plan.sliceStart(n, s) <= Math.max(1, batch > 0 ? batch : n));
+                for (int partitions : new int[] {1, 2, 3}) {
+                    for (int p = 0; p < partitions; p++) {
+                        for (long n : new long[] {0, 1, total / 3, total}) {
+                            long next = 0;
+                            for (int s = 0; s < plan.stepsPerEpoch(); s++) {
+                                assertEquals(next, plan.sliceStart(n, s, p, partitions));
+                                next = plan.sliceEnd(n, s, p, partitions);
+                                long size = next - plan.sliceStart(n, s, p, partitions);
+                                long floor = n / plan.stepsPerEpoch();
+                                assertTrue(size == floor || size == floor + 1, "slice of " + size + " rows");
+                            }
+                            assertEquals(n, next);
+                        }
                     }
-                    assertEquals(n, next);
                 }
             }
+        }
+    }
+
+    @Test
+    void partitionsTakeTurnsSoEveryStepHasTheBatchSize() {
+        // Two partitions of 500 rows, batch 1: 1,000 steps of exactly one row each.
+        BatchPlan plan = BatchPlan.of(1000, 1);
+        for (int s = 0; s < 1000; s++) {
+            long rows = 0;
+            for (int p = 0; p < 2; p++) rows += plan.sliceEnd(500, s, p, 2) - plan.sliceStart(500, s, p, 2);
+            assertEquals(1, rows, "step " + s);
+        }
+        // Three uneven partitions, batch 100: every global batch is 100 rows give or take the partitions' rounding.
+        long[] n = {300, 340, 361};
+        BatchPlan uneven = BatchPlan.of(1001, 100);
+        for (int s = 0; s < uneven.stepsPerEpoch(); s++) {
+            long rows = 0;
+            for (int p = 0; p < 3; p++) rows += uneven.sliceEnd(n[p], s, p, 3) - uneven.sliceStart(n[p], s, p, 3);
+            assertTrue(rows >= 89 && rows <= 93, "step " + s + " has " + rows + " rows");
         }
     }
 }

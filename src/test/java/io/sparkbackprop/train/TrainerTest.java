@@ -22,6 +22,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
     private static SparkSession spark;
@@ -141,7 +142,7 @@ class TrainerTest {
         for (int p = 0; p < partitions; p++) {
             List<double[][]> rows = byPartition.get(p);
             EpochOrder order = new EpochOrder(rows.size(), 42L, 1, p);
-            for (long pos = plan.sliceStart(rows.size(), step); pos < plan.sliceEnd(rows.size(), step); pos++) {
+            for (long pos = plan.sliceStart(rows.size(), step, p, partitions); pos < plan.sliceEnd(rows.size(), step, p, partitions); pos++) {
                 double[][] row = rows.get((int) order.rowAt(pos));
                 xs.add(row[0]);
                 ys.add(row[1]);
@@ -151,7 +152,7 @@ class TrainerTest {
         double[][] bx = xs.toArray(new double[0][]);
         double[][] by = ys.toArray(new double[0][]);
         double expectedLoss = ref.cost(bx, by);
-        ref.sgdStep(bx, by, 0.1);
+        ref.sgdStep(bx, by, 0.01);
         List<double[]> stepLosses = new ArrayList<>();
         TrainingListener firstStep = new TrainingListener() {
             @Override
@@ -161,7 +162,7 @@ class TrainerTest {
         };
         // The step losses come from a one-epoch run; the first step's update is checked below from its aggregate.
         TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(batch)
-                .withOptimizer(OptimizerKind.SGD).withLearningRate(0.1).withSeed(42L);
+                .withOptimizer(OptimizerKind.SGD).withLearningRate(0.01).withSeed(42L);
         new Trainer(sc, cfg).fit(TOPOLOGY, w0, data, null, firstStep);
         assertEquals(5, stepLosses.size());
         assertEquals(40, stepLosses.get(0)[1]);
@@ -172,7 +173,7 @@ class TrainerTest {
         bw.destroy();
         double[] expected = ref.flat();
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], w0[i] - 0.1 * agg[i] / 40, 1e-12, "parameter " + i);
+            assertEquals(expected[i], w0[i] - 0.01 * agg[i] / 40, 1e-12, "parameter " + i);
         }
         data.unpersist();
     }
@@ -318,6 +319,29 @@ class TrainerTest {
         double raw = rows * (Friedman1.FEATURES + 1) * 8.0;
         assertTrue(cached > 0, "nothing cached");
         assertTrue(cached <= 1.3 * raw, "cached " + cached + " bytes for " + raw + " raw bytes");
+        data.unpersist();
+    }
+
+    @Test
+    void anExplodingGradientStopsTrainingAndLeavesTheLastGoodCheckpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        // ŷ = w·x + b on x = 1, y = 0: plain gradient descent with lr 1.5 multiplies the error by −5 per step,
+        // so the gradient norm passes a million times its first value in the 10th step, while the loss is still finite.
+        int n = 4;
+        List<Block> parts = List.of(new Block(n, 1, 1, new double[] {1, 1, 1, 1}, new double[n]));
+        TrainingSet data = TrainingSet.cache(sc.parallelize(parts, 1), "exploding");
+        Topology linear = new Topology(new int[] {1, 1}, new Activation[] {Activation.LINEAR}, Loss.MSE);
+        TrainingConfig cfg = TrainingConfig.defaults().withEpochs(20).withBatchSize(0).withOptimizer(OptimizerKind.SGD)
+                .withLearningRate(1.5);
+        Checkpoints checkpoints = new Checkpoints(dir.toString(), sc.hadoopConfiguration());
+        TrainingListener writer = new CheckpointWriter(checkpoints, 1, linear, null, CheckpointWriter.settingsOf(linear, cfg, data));
+        DivergenceException e = assertThrows(DivergenceException.class,
+                () -> new Trainer(sc, cfg).fit(linear, new double[] {1, 0}, data, null, writer));
+        assertTrue(e.getMessage().contains("gradient norm"), e.getMessage());
+        // 2·(w+b) per weight, growing 5× per step: first norm 2√2, so the 10th step (5^9 ≈ 2e6) is the first over.
+        assertEquals(10, e.epoch(), e.getMessage());
+        Checkpoints.Saved last = checkpoints.latest().orElseThrow();
+        assertEquals(9, last.state().epoch());
+        for (double w : last.state().weights()) assertTrue(Double.isFinite(w));
         data.unpersist();
     }
 }
