@@ -29,7 +29,14 @@ public final class PlotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<LossPlot.Run> loaded = new ArrayList<>();
-        for (Path dir : runs) loaded.add(new LossPlot.Run(dir.toAbsolutePath().normalize().getFileName().toString(), history(dir)));
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Path dir : runs) {
+            // Runs are named by their folder; two folders of one name (a/run, b/run) get a number.
+            String base = dir.toAbsolutePath().normalize().getFileName().toString();
+            String name = base;
+            for (int n = 2; !names.add(name); n++) name = base + " #" + n;
+            loaded.add(new LossPlot.Run(name, history(dir)));
+        }
         LossPlot.overlay(loaded, title, output);
         System.out.println("wrote " + output.toAbsolutePath());
         return 0;

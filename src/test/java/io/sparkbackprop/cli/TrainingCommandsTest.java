@@ -219,7 +219,7 @@ class TrainingCommandsTest {
             HistoryCsv.write(h, run.resolve("history.csv"));
         }
         Path png = dir.resolve("both.png");
-        Run r = run("plot", dir.resolve("a").toString(), dir.resolve("b").toString(), "--output", png.toString());
+        Run r = run("plot", dir.resolve("a").toString(), dir.resolve("b").toString(), dir.resolve("b").toString(), "--output", png.toString());
         assertEquals(0, r.exitCode(), r.err());
         BufferedImage img = ImageIO.read(png.toFile());
         assertTrue(colourPixels(img, LossPlot.TRAIN) > 100 && colourPixels(img, LossPlot.TEST) > 100);
