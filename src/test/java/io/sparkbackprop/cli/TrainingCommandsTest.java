@@ -222,7 +222,9 @@ class TrainingCommandsTest {
         Run r = run("plot", dir.resolve("a").toString(), dir.resolve("b").toString(), dir.resolve("b").toString(), "--output", png.toString());
         assertEquals(0, r.exitCode(), r.err());
         BufferedImage img = ImageIO.read(png.toFile());
-        assertTrue(colourPixels(img, LossPlot.TRAIN) > 100 && colourPixels(img, LossPlot.TEST) > 100);
+        // A colour per run: a blue, b orange, then "b #2" (the same folder again) green, drawn over b.
+        assertTrue(colourPixels(img, LossPlot.TRAIN) > 100, "run a");
+        assertTrue(colourPixels(img, new java.awt.Color(0x2CA02C)) > 100, "run b #2");
         Run missing = run("plot", dir.resolve("nothing").toString());
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("neither history.json nor history.csv"), missing.err());
