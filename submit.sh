@@ -10,9 +10,12 @@ usage() {
   cat <<'EOF'
 Usage: ./submit.sh COMMAND [options]        e.g. ./submit.sh train --output runs/friedman
 
-Runs a spark-backprop command (train, bench) through spark-submit. Options of a command:
-./submit.sh COMMAND --help. Examples:
+Runs a spark-backprop command (train, predict, evaluate, plot, bench) through spark-submit. Options
+of a command: ./submit.sh COMMAND --help. Examples:
   ./submit.sh train                                      default job (Friedman #1), --master local[*]
+  ./submit.sh predict --model runs/x --data new.csv --output predictions.csv
+  ./submit.sh evaluate --model runs/x --data test.csv    MSE/RMSE/MAE/R², or accuracy/F1/log-loss/confusion
+  ./submit.sh plot runs/a runs/b --output ab.png         overlay several runs' loss curves
   ./submit.sh train --config conf/mnist.properties       a job file; command-line options override it
   ./submit.sh train --master local-cluster[2,1,1024]     2 executor JVMs on this machine
   ./submit.sh bench --mnist DIR                          speed vs Spark MLlib, BLAS and Spark's job floor

@@ -40,6 +40,7 @@ class AppJarIT {
             }
             assertEquals(List.of(), foreign, "entries outside io/sparkbackprop (Spark, Scala, unrelocated libraries, services)");
             assertNotNull(jar.getEntry("io/sparkbackprop/shaded/picocli/CommandLine.class"), "picocli is not shaded in");
+            assertNotNull(jar.getEntry("io/sparkbackprop/shaded/xchart/BitmapEncoder.class"), "XChart is not shaded in");
             assertEquals("io.sparkbackprop.cli.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
 
             // Our classes must call the relocated copy, never a picocli the cluster might have.
@@ -49,6 +50,12 @@ class AppJarIT {
             }
             assertTrue(train.contains("io/sparkbackprop/shaded/picocli/CommandLine"));
             assertFalse(Pattern.compile("(?<!shaded/)picocli/CommandLine").matcher(train).find(), "a reference to unrelocated picocli");
+            String plot;
+            try (InputStream in = jar.getInputStream(jar.getEntry("io/sparkbackprop/io/LossPlot.class"))) {
+                plot = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            assertTrue(plot.contains("io/sparkbackprop/shaded/xchart/"));
+            assertFalse(plot.contains("org/knowm/xchart"), "a reference to unrelocated XChart");
         }
     }
 

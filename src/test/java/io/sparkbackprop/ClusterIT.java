@@ -33,26 +33,18 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path JAR = Path.of(System.getProperty("app.jar", "target/spark-backprop-0.1.0-SNAPSHOT.jar")).toAbsolutePath();
-    private static final Path JARS = Path.of(System.getProperty("spark.home.jars", "target/spark-home/jars")).toAbsolutePath();
+    private static final Path JARS = SubmitRun.JARS;
     /** The default job, shortened: 16,000 training rows in 2 partitions (one per executor), 3 epochs. */
     private static final List<String> JOB = List.of("train", "--rows", "20000", "--epochs", "3", "--partitions", "2", "--seed", "42");
 
     private record Run(int exitCode, String log, double seconds) {
     }
 
-    /** ./submit.sh as a user runs it, without a Spark distribution (SparkSubmit from the Maven jars). */
+    /** ./submit.sh as a user runs it, waited for. */
     private static Run submit(Path dir, String name, List<String> args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("bash", Path.of("submit.sh").toAbsolutePath().toString()));
-        cmd.addAll(args);
-        Path log = dir.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().remove("SPARK_HOME");
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        // The jar `mvn package` just built: submit.sh must not start a build of its own inside this one.
-        pb.environment().put("SPARK_BACKPROP_JAR", JAR.toString());
         long start = System.nanoTime();
-        Process p = pb.start();
+        Process p = SubmitRun.start(dir, name, args);
+        Path log = dir.resolve(name + ".log");
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly().waitFor();
             throw new AssertionError(name + " run did not finish; log: " + log);
@@ -61,9 +53,7 @@ class ClusterIT {
     }
 
     private static List<String> with(List<String> a, String... b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(List.of(b));
-        return all;
+        return SubmitRun.with(a, b);
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.sparkbackprop.cli;
 
-import io.sparkbackprop.io.HistoryCsv;
-import io.sparkbackprop.io.ModelJson;
 import io.sparkbackprop.io.OutputDirectory;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Network;
@@ -10,6 +8,7 @@ import io.sparkbackprop.runtime.BlasReport;
 import io.sparkbackprop.train.CheckpointWriter;
 import io.sparkbackprop.train.Checkpoints;
 import io.sparkbackprop.train.OptimizerKind;
+import io.sparkbackprop.train.ProgressBar;
 import io.sparkbackprop.train.ProgressLog;
 import io.sparkbackprop.train.Trainer;
 import io.sparkbackprop.train.TrainingConfig;
@@ -30,7 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code train}: read or generate data, train a network on Spark, write model.json and history.csv. */
+/** {@code train}: read or generate data, train a network on Spark, write model.json, history.csv, history.json and loss.png. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a network. Without --data: Friedman #1 regression data generated on the executors.")
 public final class TrainCommand implements Callable<Integer> {
@@ -66,11 +65,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Rows per step, over all partitions; 0 = full batch (one step per epoch). Default: ${DEFAULT-VALUE}")
     int batchSize;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "sgd or adam. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, momentum, adam, adamw, rmsprop or adagrad. Default: ${DEFAULT-VALUE}")
     String optimizer;
 
-    @Option(names = "--learning-rate", description = "Step size. Default: 0.001 for adam, 0.01 for sgd.")
+    @Option(names = "--learning-rate", description = "Step size. Default: 0.001 for adam, adamw and rmsprop, 0.01 for sgd, momentum and adagrad.")
     Double learningRate;
+
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
 
     @Option(names = "--eval-every", defaultValue = "1", description = "Measure the test loss every N epochs (and after the last). Default: ${DEFAULT-VALUE}")
     int evalEvery;
@@ -81,7 +83,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--aggregation-depth", defaultValue = "2", description = "treeAggregate depth. Default: ${DEFAULT-VALUE}")
     int aggregationDepth;
 
-    @Option(names = "--output", description = "Directory for model.json and history.csv. Default: a new runs/<timestamp> folder.")
+    @Option(names = "--output", description = "Directory for model.json, history.csv, history.json and loss.png. Default: a new runs/<timestamp> folder.")
     Path output;
 
     @Option(names = "--overwrite", description = "Replace a non-empty --output directory.")
@@ -94,6 +96,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingConfig config = TrainingConfig.defaults().withEpochs(epochs).withBatchSize(batchSize).withOptimizer(kind)
                 .withLearningRate(lr).withSeed(seed).withEvalEvery(evalEvery).withAggregationDepth(aggregationDepth)
                 .withLogEvery(logEvery);
+        config = training.apply(config, kind);
+        java.time.Instant started = java.time.Instant.now();
         Path target = output != null ? output : OutputDirectory.freshRunDirectory(Paths.get("runs"), Clock.systemDefaultZone());
         OutputDirectory.checkWritable(target, overwrite);
         checkpoint.validate();
@@ -108,6 +112,9 @@ public final class TrainCommand implements Callable<Integer> {
             // A checkpoint fixes topology and scaling exactly as a model to start from would.
             Inputs inputs = Inputs.load(spark, data, network, saved != null ? saved.network() : initial, seed);
             Topology topology = inputs.topology();
+            if (config.earlyStopping() > 0 && (inputs.test() == null || inputs.test().rows() == 0)) {
+                throw new IllegalArgumentException("--early-stopping watches the test loss: give --test-data or a --test-fraction above 0");
+            }
             double[] w0 = initial != null ? initial.weights()
                     : network.initializer(topology).orElse(Initializer.defaultFor(topology)).initialize(topology, seed);
             var settings = CheckpointWriter.settingsOf(topology, config, inputs.train());
@@ -117,7 +124,9 @@ public final class TrainCommand implements Callable<Integer> {
                 start = saved.state();
                 LOG.info("resuming after epoch {} from {}", start.epoch(), saved.location());
             }
-            TrainingListener listeners = checkpoints == null ? new ProgressLog(logEvery) : TrainingListener.all(new ProgressLog(logEvery),
+            // The bar first: it wipes itself before the epoch's log line.
+            TrainingListener progress = TrainingListener.all(ProgressBar.onTerminal(), new ProgressLog(logEvery));
+            TrainingListener listeners = checkpoints == null ? progress : TrainingListener.all(progress,
                     new CheckpointWriter(checkpoints, checkpoint.every, topology, inputs.scaling(), settings));
             LOG.info("network {}", topology);
             String driverBlas = BlasReport.describeThisJvm();
@@ -128,12 +137,17 @@ public final class TrainCommand implements Callable<Integer> {
             LOG.info("training on {} rows in {} partitions, testing on {} rows; {} epochs, batch {}, {} (learning rate {})",
                     inputs.train().rows(), inputs.train().numPartitions(), inputs.test() == null ? 0 : inputs.test().rows(),
                     epochs, batchSize == 0 ? "full" : batchSize, kind.id(), lr);
+            LOG.info("learning-rate schedule {}; l2 {}, dropout {}, clip-norm {}, early stopping {}", config.schedule().describe(),
+                    config.l2(), config.dropout(), config.clipNorm(), config.earlyStopping() == 0 ? "off" : "after " + config.earlyStopping());
             TrainingResult result = new Trainer(sc, config).fit(topology, start, inputs.train(), inputs.test(), listeners);
             Network trained = new Network(topology, result.weights(), inputs.scaling());
-            OutputDirectory.commit(target, overwrite, dir -> {
-                ModelJson.write(trained, dir.resolve("model.json"));
-                HistoryCsv.write(result.history(), dir.resolve("history.csv"));
-            });
+            var runSettings = new java.util.TreeMap<>(settings);
+            runSettings.put("epochs", Integer.toString(epochs));
+            runSettings.put("data", data.data == null ? "generated Friedman #1" : data.data);
+            runSettings.put("test_rows", Long.toString(inputs.test() == null ? 0 : inputs.test().rows()));
+            double totalSeconds = java.time.Duration.between(started, java.time.Instant.now()).toNanos() / 1e9;
+            OutputDirectory.commit(target, overwrite, dir -> RunOutputs.write(dir, trained, result, runSettings, started, totalSeconds,
+                    target.getFileName() + ": " + topology.loss().id() + " loss per epoch"));
             var last = result.history().get(result.history().size() - 1);
             LOG.info("final train loss {}, test loss {}; wrote {}", last.trainLoss(),
                     Double.isNaN(last.testLoss()) ? "-" : last.testLoss(), target.toAbsolutePath());

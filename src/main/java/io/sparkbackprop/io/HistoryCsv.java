@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * {@code history.csv}: the header {@code epoch,train_loss,test_loss} (the contract users parse), then one row
- * per epoch. Timings are not part of it; a {@code seconds} column, when a file has one, is read.
+ * per epoch. A classifier's history has a fourth column, {@code test_accuracy}; a regression's never does. Timings are not part of it; a {@code seconds} column, when a file has one, is read.
  * Doubles are written with {@link Double#toString}, which reads back to the same bits; a loss that was not
  * evaluated (NaN) is an empty field, which pandas and spreadsheets read as missing.
  * <p>
@@ -23,16 +23,20 @@ public final class HistoryCsv {
     static final String TRAIN_LOSS = "train_loss";
     static final String TEST_LOSS = "test_loss";
     static final String SECONDS = "seconds";
+    static final String TEST_ACCURACY = "test_accuracy";
 
     private HistoryCsv() {
     }
 
     public static void write(List<EpochRecord> history, Path file) throws IOException {
+        boolean accuracy = history.stream().anyMatch(EpochRecord::hasTestAccuracy);
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             out.write(String.join(",", EPOCH, TRAIN_LOSS, TEST_LOSS));
+            if (accuracy) out.write("," + TEST_ACCURACY);
             out.write('\n');
             for (EpochRecord r : history) {
                 out.write(r.epoch() + "," + field(r.trainLoss()) + "," + field(r.testLoss()));
+                if (accuracy) out.write("," + field(r.testAccuracy()));
                 out.write('\n');
             }
         }
@@ -56,6 +60,7 @@ public final class HistoryCsv {
         int trainCol = column(header, TRAIN_LOSS, file);
         int testCol = column(header, TEST_LOSS, file);
         int secondsCol = header.indexOf(SECONDS); // optional: older files do not have it
+        int accuracyCol = header.indexOf(TEST_ACCURACY); // optional: classifiers only
 
         List<EpochRecord> history = new ArrayList<>(lines.size() - 1);
         for (int i = 1; i < lines.size(); i++) {
@@ -75,7 +80,8 @@ public final class HistoryCsv {
             double train = number(fields[trainCol], TRAIN_LOSS, file, lineNr);
             double test = number(fields[testCol], TEST_LOSS, file, lineNr);
             double seconds = secondsCol < 0 ? Double.NaN : number(fields[secondsCol], SECONDS, file, lineNr);
-            history.add(new EpochRecord(epoch, train, test, seconds));
+            double accuracy = accuracyCol < 0 ? Double.NaN : number(fields[accuracyCol], TEST_ACCURACY, file, lineNr);
+            history.add(new EpochRecord(epoch, train, test, seconds, accuracy, Double.NaN));
         }
         return history;
     }

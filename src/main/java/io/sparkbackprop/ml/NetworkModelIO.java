@@ -26,8 +26,24 @@ final class NetworkModelIO {
     private NetworkModelIO() {
     }
 
+    /** What both model classes share, whatever Spark base class they extend. */
     interface HasNetwork extends Params {
         Network network();
+
+        /** Layer sizes, input first. */
+        default int[] layers() {
+            return network().topology().sizes();
+        }
+
+        /** The flat weights: per layer W column-major, then b. */
+        default org.apache.spark.ml.linalg.Vector weights() {
+            return org.apache.spark.ml.linalg.Vectors.dense(network().weights().clone());
+        }
+
+        /** Writes the portable model.json (numpy/PyTorch friendly) to a Hadoop filesystem path. */
+        default void exportJson(String path) {
+            NetworkModelIO.exportJson(network(), SparkSession.active(), path);
+        }
     }
 
     /** Builds a model of a given uid around a network; its params are then set from the metadata. */

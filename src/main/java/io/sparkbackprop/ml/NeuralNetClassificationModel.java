@@ -74,13 +74,6 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
         return network.topology().inputSize();
     }
 
-    public int[] layers() {
-        return network.topology().sizes();
-    }
-
-    public Vector weights() {
-        return Vectors.dense(network.weights().clone());
-    }
 
     @Override
     public Vector predictRaw(Vector features) {
@@ -133,9 +126,6 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
                 e.setMetricName("f1").evaluate(scored), e.setMetricName("logLoss").evaluate(scored));
     }
 
-    public void exportJson(String path) {
-        NetworkModelIO.exportJson(network, org.apache.spark.sql.SparkSession.active(), path);
-    }
 
     @Override
     public NeuralNetClassificationModel copy(ParamMap extra) {

@@ -195,4 +195,64 @@ public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, N
         set(standardization(), v);
         return this;
     }
+
+    public NeuralNetClassifier setMomentum(double v) {
+        set(momentum(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setNesterov(boolean v) {
+        set(nesterov(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setWeightDecay(double v) {
+        set(weightDecay(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setLrSchedule(String v) {
+        set(lrSchedule(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setLrDecay(double v) {
+        set(lrDecay(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setLrDecayEvery(int v) {
+        set(lrDecayEvery(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setLrMin(double v) {
+        set(lrMin(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setWarmupEpochs(int v) {
+        set(warmupEpochs(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setL2(double v) {
+        set(l2(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setDropout(double v) {
+        set(dropout(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setClipNorm(double v) {
+        set(clipNorm(), v);
+        return this;
+    }
+
+    public NeuralNetClassifier setEarlyStopping(int v) {
+        set(earlyStopping(), v);
+        return this;
+    }
 }

@@ -10,6 +10,7 @@ import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Scaling;
 import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.train.LearningRateSchedule;
 import io.sparkbackprop.train.OptimizerKind;
 import io.sparkbackprop.train.ProgressLog;
 import io.sparkbackprop.train.Trainer;
@@ -84,7 +85,15 @@ final class NeuralNetFitting {
             OptimizerKind kind = OptimizerKind.fromId(p.getOptimizer());
             TrainingConfig config = TrainingConfig.defaults().withEpochs(p.getMaxIter()).withBatchSize(p.getBatchSize())
                     .withOptimizer(kind).withLearningRate(p.getStepSize()).withSeed(p.getSeed())
-                    .withAggregationDepth(p.getAggregationDepth()).withTol(p.getTol());
+                    .withAggregationDepth(p.getAggregationDepth()).withTol(p.getTol()).withMomentum(p.getMomentum())
+                    .withNesterov(p.getNesterov()).withWeightDecay(p.getWeightDecay())
+                    .withSchedule(LearningRateSchedule.of(p.getLrSchedule(), p.getLrDecay() == 0 ? null : p.getLrDecay(),
+                            p.getLrDecayEvery(), p.getLrMin(), p.getWarmupEpochs()))
+                    .withL2(p.getL2()).withDropout(p.getDropout()).withClipNorm(p.getClipNorm()).withEarlyStopping(p.getEarlyStopping());
+            if (config.earlyStopping() > 0 && (validationSet == null || validationSet.rows() == 0)) {
+                throw new IllegalArgumentException("earlyStopping watches the validation loss: set validationIndicatorCol and mark some "
+                        + "rows as validation rows, or set earlyStopping to 0");
+            }
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
             TrainingState start = TrainingState.fresh(w0);
             TrainingListener listener = new ProgressLog(0);
@@ -102,7 +111,7 @@ final class NeuralNetFitting {
             }
             TrainingResult result = new Trainer(sc, config).fit(topology, start, trainSet, validationSet, listener);
             return new Fitted(new Network(topology, result.weights(), scaling),
-                    new NeuralNetTrainingSummary(result.history(), result.steps()));
+                    new NeuralNetTrainingSummary(result.history(), result.steps(), result.bestEpoch()));
         } finally {
             trainSet.unpersist();
             if (validationSet != null) validationSet.unpersist();

@@ -2,6 +2,7 @@ package io.sparkbackprop.ml;
 
 import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.train.LearningRateSchedule;
 import io.sparkbackprop.train.OptimizerKind;
 import java.util.Arrays;
 import org.apache.spark.ml.linalg.Vector;
@@ -54,8 +55,110 @@ public interface NeuralNetParams extends Params {
     }
 
     default Param<String> optimizer() {
-        return new Param<>(this, "optimizer", "the optimizer: sgd or adam",
+        return new Param<>(this, "optimizer", "the optimizer: " + OptimizerKind.validIds(),
                 valid((String s) -> Arrays.stream(OptimizerKind.values()).anyMatch(k -> k.id().equals(s))));
+    }
+
+    default DoubleParam momentum() {
+        return new DoubleParam(this, "momentum", "μ of the momentum optimizer, in [0, 1)", ParamValidators.inRange(0, 1, true, false));
+    }
+
+    default BooleanParam nesterov() {
+        return new BooleanParam(this, "nesterov", "Nesterov's form of the momentum optimizer");
+    }
+
+    default DoubleParam weightDecay() {
+        return new DoubleParam(this, "weightDecay", "decoupled weight decay of the adamw optimizer on the weight matrices (>= 0)",
+                ParamValidators.gtEq(0));
+    }
+
+    default Param<String> lrSchedule() {
+        return new Param<>(this, "lrSchedule", "learning-rate schedule: " + LearningRateSchedule.Kind.validIds(),
+                valid((String s) -> Arrays.stream(LearningRateSchedule.Kind.values()).anyMatch(k -> k.id().equals(s))));
+    }
+
+    default DoubleParam lrDecay() {
+        return new DoubleParam(this, "lrDecay", "factor of step or exponential decay, in (0, 1]; 0 = the schedule's default "
+                + "(0.5 for step, 0.95 for exponential)", ParamValidators.inRange(0, 1, true, true));
+    }
+
+    default IntParam lrDecayEvery() {
+        return new IntParam(this, "lrDecayEvery", "epochs between step decays (>= 1)", ParamValidators.gtEq(1));
+    }
+
+    default DoubleParam lrMin() {
+        return new DoubleParam(this, "lrMin", "learning rate the cosine schedule ends at (>= 0)", ParamValidators.gtEq(0));
+    }
+
+    default IntParam warmupEpochs() {
+        return new IntParam(this, "warmupEpochs", "epochs of linear learning-rate warm-up before the schedule (>= 0)", ParamValidators.gtEq(0));
+    }
+
+    default DoubleParam l2() {
+        return new DoubleParam(this, "l2", "L2 penalty λ: (λ/2)·ΣW² over the weight matrices is added to the objective (>= 0)",
+                ParamValidators.gtEq(0));
+    }
+
+    default DoubleParam dropout() {
+        return new DoubleParam(this, "dropout", "probability of dropping a hidden unit's output while training, in [0, 1) "
+                + "(inverted dropout; off when predicting)", ParamValidators.inRange(0, 1, true, false));
+    }
+
+    default DoubleParam clipNorm() {
+        return new DoubleParam(this, "clipNorm", "largest Euclidean norm of a step's gradient; 0 = no clipping", ParamValidators.gtEq(0));
+    }
+
+    default IntParam earlyStopping() {
+        return new IntParam(this, "earlyStopping", "patience: stop when the validation loss has not improved for this many epochs "
+                + "and keep the best epoch's weights (needs validationIndicatorCol); 0 = off", ParamValidators.gtEq(0));
+    }
+
+    default double getMomentum() {
+        return (Double) getOrDefault(momentum());
+    }
+
+    default boolean getNesterov() {
+        return (Boolean) getOrDefault(nesterov());
+    }
+
+    default double getWeightDecay() {
+        return (Double) getOrDefault(weightDecay());
+    }
+
+    default String getLrSchedule() {
+        return getOrDefault(lrSchedule());
+    }
+
+    default double getLrDecay() {
+        return (Double) getOrDefault(lrDecay());
+    }
+
+    default int getLrDecayEvery() {
+        return (Integer) getOrDefault(lrDecayEvery());
+    }
+
+    default double getLrMin() {
+        return (Double) getOrDefault(lrMin());
+    }
+
+    default int getWarmupEpochs() {
+        return (Integer) getOrDefault(warmupEpochs());
+    }
+
+    default double getL2() {
+        return (Double) getOrDefault(l2());
+    }
+
+    default double getDropout() {
+        return (Double) getOrDefault(dropout());
+    }
+
+    default double getClipNorm() {
+        return (Double) getOrDefault(clipNorm());
+    }
+
+    default int getEarlyStopping() {
+        return (Integer) getOrDefault(earlyStopping());
     }
 
     default DoubleParam stepSize() {
@@ -219,6 +322,18 @@ public interface NeuralNetParams extends Params {
         p.setDefault(p.standardization(), false);
         p.setDefault(p.checkpointDir(), "");
         p.setDefault(p.checkpointInterval(), 10);
+        p.setDefault(p.momentum(), OptimizerKind.Hyper.DEFAULT_MOMENTUM);
+        p.setDefault(p.nesterov(), false);
+        p.setDefault(p.weightDecay(), OptimizerKind.Hyper.DEFAULT_WEIGHT_DECAY);
+        p.setDefault(p.lrSchedule(), "constant");
+        p.setDefault(p.lrDecay(), 0.0);
+        p.setDefault(p.lrDecayEvery(), LearningRateSchedule.DEFAULT_DECAY_EVERY);
+        p.setDefault(p.lrMin(), 0.0);
+        p.setDefault(p.warmupEpochs(), 0);
+        p.setDefault(p.l2(), 0.0);
+        p.setDefault(p.dropout(), 0.0);
+        p.setDefault(p.clipNorm(), 0.0);
+        p.setDefault(p.earlyStopping(), 0);
     }
 
     /** The initialiser initMode names, or null for auto. */

@@ -71,15 +71,6 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
         return network.topology().inputSize();
     }
 
-    /** Layer sizes, input first. */
-    public int[] layers() {
-        return network.topology().sizes();
-    }
-
-    /** The flat weights: per layer W column-major, then b. */
-    public Vector weights() {
-        return Vectors.dense(network.weights().clone());
-    }
 
     @Override
     public double predict(Vector features) {
@@ -136,10 +127,6 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
                 e.setMetricName("mae").evaluate(scored), e.setMetricName("r2").evaluate(scored));
     }
 
-    /** Writes the portable model.json (numpy/PyTorch friendly) to a Hadoop filesystem path. */
-    public void exportJson(String path) {
-        NetworkModelIO.exportJson(network, org.apache.spark.sql.SparkSession.active(), path);
-    }
 
     @Override
     public NeuralNetRegressionModel copy(ParamMap extra) {

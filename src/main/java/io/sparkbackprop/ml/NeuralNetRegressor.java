@@ -193,4 +193,64 @@ public final class NeuralNetRegressor extends Regressor<Vector, NeuralNetRegress
         set(standardizeLabel(), v);
         return this;
     }
+
+    public NeuralNetRegressor setMomentum(double v) {
+        set(momentum(), v);
+        return this;
+    }
+
+    public NeuralNetRegressor setNesterov(boolean v) {
+        set(nesterov(), v);
+        return this;
+    }
+
+    public NeuralNetRegressor setWeightDecay(double v) {
+        set(weightDecay(), v);
+        return this;
+    }
+
+    public NeuralNetRegressor setLrSchedule(String v) {
+        set(lrSchedule(), v);
+        return this;
+    }
+
+    public NeuralNetRegressor setLrDecay(double v) {
+        set(lrDecay(), v);
+        return this;
+    }
+
+    public NeuralNetRegressor setLrDecayEvery(int v) {
+        set(lrDecayEvery(), v);
+        return this;
+    }
+
+    public NeuralNetRegressor setLrMin(double v) {
+        set(lrMin(), v);
+        return this;
+    }
+
+    public NeuralNetRegressor setWarmupEpochs(int v) {
+        set(warmupEpochs(), v);
+        return this;
+    }
+
+    public NeuralNetRegressor setL2(double v) {
+        set(l2(), v);
+        return this;
+    }
+
+    public NeuralNetRegressor setDropout(double v) {
+        set(dropout(), v);
+        return this;
+    }
+
+    public NeuralNetRegressor setClipNorm(double v) {
+        set(clipNorm(), v);
+        return this;
+    }
+
+    public NeuralNetRegressor setEarlyStopping(int v) {
+        set(earlyStopping(), v);
+        return this;
+    }
 }

@@ -10,10 +10,22 @@ public final class NeuralNetTrainingSummary implements Serializable {
 
     private final List<EpochRecord> history;
     private final long steps;
+    private final int bestEpoch;
 
-    NeuralNetTrainingSummary(List<EpochRecord> history, long steps) {
+    NeuralNetTrainingSummary(List<EpochRecord> history, long steps, int bestEpoch) {
         this.history = List.copyOf(history);
         this.steps = steps;
+        this.bestEpoch = bestEpoch;
+    }
+
+    /** With earlyStopping, the epoch whose weights the model has (the best validation loss); else 0. */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    /** Share of validation rows classified correctly after each epoch (classifiers; NaN otherwise). */
+    public double[] validationAccuracyHistory() {
+        return history.stream().mapToDouble(EpochRecord::testAccuracy).toArray();
     }
 
     /** Train loss of each epoch: the mean of its mini-batch losses, each taken before its update. */

@@ -35,12 +35,22 @@ public final class Backprop {
      */
     public static double accumulateGradient(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights,
                                             int rwOff, int m, double[] grad, Workspace ws) {
+        return accumulateGradient(w, x, xOff, y, yOff, rowWeights, rwOff, m, grad, ws, null);
+    }
+
+    /**
+     * As above with dropout on the hidden layers (null or rate 0: none); its row keys cover the m samples.
+     * The returned loss is the loss of the thinned network the gradient belongs to.
+     */
+    public static double accumulateGradient(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights,
+                                            int rwOff, int m, double[] grad, Workspace ws, Dropout dropout) {
         Topology t = ws.topology;
+        Dropout d = dropout == null || dropout.rate() == 0 || t.numLayers() < 2 ? null : dropout;
         double loss = 0;
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
             loss += chunkGradient(t, w, x, xOff + start * t.inputSize(), y, yOff + start * t.labelWidth(),
-                    rowWeights, rwOff + start, cols, grad, ws);
+                    rowWeights, rwOff + start, cols, grad, ws, d, start);
         }
         return loss;
     }
@@ -59,11 +69,36 @@ public final class Backprop {
         double loss = 0;
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            forward(t, w, x, xOff + start * t.inputSize(), cols, ws);
+            forward(t, w, x, xOff + start * t.inputSize(), cols, ws, null, 0);
             t.loss().loss(ws.z[last], ws.a[last], y, yOff + start * t.labelWidth(), k, cols, ws.sampleLoss);
             loss += weightedSum(ws.sampleLoss, rowWeights, rwOff + start, cols);
         }
         return loss;
+    }
+
+    /**
+     * {Σ w_j loss_j, Σ w_j hit_j} over m samples, forward only; hit_j is 1 when sample j is classified
+     * correctly (always 0 when the loss does not {@linkplain Loss#classifies classify}).
+     */
+    public static double[] lossAndHits(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff,
+                                       int m, Workspace ws) {
+        Topology t = ws.topology;
+        int last = t.numLayers() - 1;
+        int k = t.outputSize();
+        boolean classes = t.loss().classifies(k);
+        double loss = 0;
+        double hits = 0;
+        for (int start = 0; start < m; start += ws.capacity) {
+            int cols = Math.min(ws.capacity, m - start);
+            forward(t, w, x, xOff + start * t.inputSize(), cols, ws, null, 0);
+            t.loss().loss(ws.z[last], ws.a[last], y, yOff + start * t.labelWidth(), k, cols, ws.sampleLoss);
+            loss += weightedSum(ws.sampleLoss, rowWeights, rwOff + start, cols);
+            if (classes) {
+                t.loss().hits(ws.z[last], y, yOff + start * t.labelWidth(), k, cols, ws.sampleHit);
+                hits += weightedSum(ws.sampleHit, rowWeights, rwOff + start, cols);
+            }
+        }
+        return new double[] {loss, hits};
     }
 
     private static double weightedSum(double[] sampleLoss, double[] rowWeights, int rwOff, int m) {
@@ -92,14 +127,15 @@ public final class Backprop {
         int k = t.outputSize();
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            forward(t, w, x, xOff + start * t.inputSize(), cols, ws);
+            forward(t, w, x, xOff + start * t.inputSize(), cols, ws, null, 0);
             System.arraycopy(z ? ws.z[last] : ws.a[last], 0, out, outOff + start * k, cols * k);
         }
     }
 
     private static double chunkGradient(Topology t, double[] w, double[] x, int xOff, double[] y, int yOff,
-                                        double[] rowWeights, int rwOff, int m, double[] grad, Workspace ws) {
-        forward(t, w, x, xOff, m, ws);
+                                        double[] rowWeights, int rwOff, int m, double[] grad, Workspace ws,
+                                        Dropout dropout, int keyStart) {
+        forward(t, w, x, xOff, m, ws, dropout, keyStart);
         int last = t.numLayers() - 1;
         int k = t.outputSize();
         t.loss().lossAndDelta(t.activation(last), ws.z[last], ws.a[last], y, yOff, ws.delta[last], k, m, ws.sampleLoss);
@@ -115,7 +151,7 @@ public final class Backprop {
         for (int l = last; l >= 0; l--) {
             int out = t.outputsOf(l);
             int in = t.inputsOf(l);
-            double[] input = l == 0 ? x : ws.a[l - 1];
+            double[] input = l == 0 ? x : layerOutput(ws, l - 1, dropout);
             int inputOff = l == 0 ? xOff : 0;
             double[] delta = ws.delta[l];
             // dW += delta · inputᵀ   (out × m)(m × in)
@@ -126,24 +162,43 @@ public final class Backprop {
                 double[] prev = ws.delta[l - 1];
                 // delta_{l-1} = Wᵀ · delta, then ⊙ g'(Z_{l-1})
                 BLAS_IMPL.dgemm("T", "N", in, m, out, 1.0, w, t.weightOffset(l), out, delta, 0, out, 0.0, prev, 0, in);
+                if (dropout != null) {
+                    // Through the mask: a dropped unit passes no gradient, a kept one is scaled like its output.
+                    double[] keep = ws.keep[l - 1];
+                    for (int i = 0; i < in * m; i++) prev[i] *= keep[i];
+                }
                 t.activation(l - 1).multiplyDerivative(ws.z[l - 1], ws.a[l - 1], prev, in * m);
             }
         }
         return loss;
     }
 
-    private static void forward(Topology t, double[] w, double[] x, int xOff, int m, Workspace ws) {
+    /** What layer l hands the next one: its activations, thinned by the dropout mask while training. */
+    private static double[] layerOutput(Workspace ws, int l, Dropout dropout) {
+        return dropout == null ? ws.a[l] : ws.dropped[l];
+    }
+
+    private static void forward(Topology t, double[] w, double[] x, int xOff, int m, Workspace ws, Dropout dropout, int keyStart) {
         for (int l = 0; l < t.numLayers(); l++) {
             int out = t.outputsOf(l);
             int in = t.inputsOf(l);
             double[] z = ws.z[l];
             int b = t.biasOffset(l);
             for (int j = 0; j < m; j++) System.arraycopy(w, b, z, j * out, out);
-            double[] input = l == 0 ? x : ws.a[l - 1];
+            double[] input = l == 0 ? x : layerOutput(ws, l - 1, dropout);
             int inputOff = l == 0 ? xOff : 0;
             // Z = W · input + b   (out × in)(in × m)
             BLAS_IMPL.dgemm("N", "N", out, m, in, 1.0, w, t.weightOffset(l), out, input, inputOff, in, 1.0, z, 0, out);
             t.activation(l).apply(z, ws.a[l], out * m, out);
+            if (dropout != null && l < t.numLayers() - 1) {
+                // a stays g(Z) for the derivative; the thinned copy feeds the next layer.
+                ws.ensureDropoutBuffers();
+                double[] keep = ws.keep[l];
+                dropout.fillMask(keep, l, out, keyStart, m);
+                double[] a = ws.a[l];
+                double[] dropped = ws.dropped[l];
+                for (int i = 0; i < out * m; i++) dropped[i] = a[i] * keep[i];
+            }
         }
     }
 }

@@ -90,6 +90,28 @@ public enum Loss {
     /** Each of the block's per-sample losses, without a gradient. */
     abstract void loss(double[] z, double[] a, double[] y, int yOff, int k, int m, double[] sampleLoss);
 
+    /** Whether outputs name classes, so accuracy means something: cross-entropy, or bce with one output. */
+    public boolean classifies(int outputs) {
+        return this == CROSS_ENTROPY || (this == BCE && outputs == 1);
+    }
+
+    /**
+     * hit[j] = 1 when sample j's predicted class is its label, else 0 (only where {@link #classifies}). The
+     * prediction is the largest logit (the first on a tie) for cross-entropy, z > 0 (probability above one
+     * half) for a single sigmoid output, whose label counts as class 1 from 0.5 up.
+     */
+    void hits(double[] z, double[] y, int yOff, int k, int m, double[] hit) {
+        for (int j = 0; j < m; j++) {
+            if (this == CROSS_ENTROPY) {
+                int best = 0;
+                for (int r = 1; r < k; r++) if (z[j * k + r] > z[j * k + best]) best = r;
+                hit[j] = best == classOf(y[yOff + j], k) ? 1 : 0;
+            } else {
+                hit[j] = (z[j] > 0) == (y[yOff + j] >= 0.5) ? 1 : 0;
+            }
+        }
+    }
+
     /** Label values stored per sample: k for mse/bce, one class index for cross-entropy. */
     public int labelWidth(int outputs) {
         return outputs;

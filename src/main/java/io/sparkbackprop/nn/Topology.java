@@ -125,6 +125,15 @@ public final class Topology implements Serializable {
         return numParams;
     }
 
+    /** True at the flat positions of weight-matrix entries, false at biases: what L2 and weight decay apply to. */
+    public boolean[] weightMask() {
+        boolean[] mask = new boolean[numParams];
+        for (int l = 0; l < numLayers(); l++) {
+            java.util.Arrays.fill(mask, weightOffset(l), biasOffset(l), true);
+        }
+        return mask;
+    }
+
     /** Label values stored per row. */
     public int labelWidth() {
         return loss.labelWidth(outputSize());

@@ -15,6 +15,10 @@ public final class Workspace {
     final double[][] delta;
     final double[] ones;
     final double[] sampleLoss;
+    final double[] sampleHit;
+    /** Dropout's per-layer masks (0 or 1/(1−p)) and thinned activations, allocated on first use. */
+    double[][] keep;
+    double[][] dropped;
 
     public Workspace(Topology topology, int capacity) {
         if (capacity <= 0) throw new IllegalArgumentException("workspace capacity must be positive");
@@ -31,8 +35,20 @@ public final class Workspace {
             delta[l] = new double[len];
         }
         sampleLoss = new double[capacity];
+        sampleHit = new double[capacity];
         ones = new double[capacity];
         java.util.Arrays.fill(ones, 1.0);
+    }
+
+    void ensureDropoutBuffers() {
+        if (keep != null) return;
+        int layers = topology.numLayers();
+        keep = new double[layers][];
+        dropped = new double[layers][];
+        for (int l = 0; l < layers - 1; l++) {
+            keep[l] = new double[topology.outputsOf(l) * capacity];
+            dropped[l] = new double[topology.outputsOf(l) * capacity];
+        }
     }
 
     /** The calling thread's workspace for this topology, reallocated only when the shape changes. */

@@ -29,8 +29,20 @@ public final class CheckpointWriter implements TrainingListener {
 
     /** The settings a resumed run must share with the run that wrote the checkpoint. */
     public static Map<String, String> settingsOf(Topology t, TrainingConfig c, TrainingSet train) {
-        return Map.of("topology", t.toString(), "seed", Long.toString(c.seed()), "batch_size", Integer.toString(c.batchSize()),
-                "optimizer", c.optimizer().id(), "learning_rate", Double.toString(c.learningRate()),
-                "partitions", Integer.toString(train.numPartitions()), "rows", Long.toString(train.rows()));
+        Map<String, String> s = new java.util.TreeMap<>(Map.of("topology", t.toString(), "seed", Long.toString(c.seed()),
+                "batch_size", Integer.toString(c.batchSize()), "optimizer", c.optimizer().id(),
+                "learning_rate", Double.toString(c.learningRate()), "partitions", Integer.toString(train.numPartitions()),
+                "rows", Long.toString(train.rows())));
+        // Everything else that shapes the trajectory; a checkpoint written before these existed lacks them and
+        // is not held to them.
+        s.put("lr_schedule", c.schedule().describe());
+        s.put("regularisation", "l2 " + c.l2() + ", dropout " + c.dropout() + ", clip-norm " + c.clipNorm());
+        switch (c.optimizer()) {
+            case MOMENTUM -> s.put("momentum", c.momentum() + (c.nesterov() ? " nesterov" : ""));
+            case ADAMW -> s.put("weight_decay", Double.toString(c.weightDecay()));
+            default -> { }
+        }
+        s.put("early_stopping", Integer.toString(c.earlyStopping()));
+        return Map.copyOf(s);
     }
 }

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Training checkpoints in a directory of any Hadoop filesystem. Each is a folder {@code checkpoint-NNNNNN}
  * (N = epochs done) holding model.json (topology, weights, scaling), state.json (epoch, steps, history,
- * tol bookkeeping and the settings that must match to resume) and optimizer.bin (the optimizer's slots,
- * raw doubles, so a resume is bit-exact). A checkpoint is written under a temporary name and renamed when
+ * tol and early-stopping bookkeeping and the settings that must match to resume), optimizer.bin (the
+ * optimizer's slots, raw doubles, so a resume is bit-exact) and, with early stopping, best.bin (the best
+ * weights so far, raw doubles). A checkpoint is written under a temporary name and renamed when
  * complete; only then is the previous one deleted, so a crash at any moment leaves a usable checkpoint.
  */
 public final class Checkpoints {
@@ -65,13 +66,14 @@ public final class Checkpoints {
             try (OutputStream out = fs.create(new Path(temp, "state.json"), false)) {
                 JSON.writerWithDefaultPrettyPrinter().writeValue(out, stateJson(state, settings));
             }
-            try (DataOutputStream out = new DataOutputStream(fs.create(new Path(temp, "optimizer.bin"), false))) {
-                double[][] slots = state.optimizer() == null ? new double[0][] : state.optimizer().slots();
-                out.writeInt(slots.length);
-                for (double[] slot : slots) {
-                    out.writeInt(slot.length);
-                    for (double v : slot) out.writeDouble(v);
+            if (state.bestWeights() != null) {
+                // Before optimizer.bin, whose presence marks a checkpoint folder complete.
+                try (DataOutputStream out = new DataOutputStream(fs.create(new Path(temp, "best.bin"), false))) {
+                    writeSlots(out, new double[][] {state.bestWeights()});
                 }
+            }
+            try (DataOutputStream out = new DataOutputStream(fs.create(new Path(temp, "optimizer.bin"), false))) {
+                writeSlots(out, state.optimizer() == null ? new double[0][] : state.optimizer().slots());
             }
             Path target = new Path(dir, String.format("%s%06d", PREFIX, state.epoch()));
             if (fs.exists(target)) fs.delete(target, true);
@@ -86,6 +88,23 @@ public final class Checkpoints {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write a checkpoint to " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void writeSlots(DataOutputStream out, double[][] slots) throws IOException {
+        out.writeInt(slots.length);
+        for (double[] slot : slots) {
+            out.writeInt(slot.length);
+            for (double v : slot) out.writeDouble(v);
+        }
+    }
+
+    private static double[][] readSlots(DataInputStream in) throws IOException {
+        double[][] slots = new double[in.readInt()][];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new double[in.readInt()];
+            for (int j = 0; j < slots[i].length; j++) slots[i][j] = in.readDouble();
+        }
+        return slots;
     }
 
     /** The newest complete checkpoint, if any. */
@@ -122,19 +141,26 @@ public final class Checkpoints {
         }
         double[][] slots;
         try (DataInputStream in = new DataInputStream(fs.open(new Path(cp, "optimizer.bin")))) {
-            slots = new double[in.readInt()][];
-            for (int i = 0; i < slots.length; i++) {
-                slots[i] = new double[in.readInt()];
-                for (int j = 0; j < slots[i].length; j++) slots[i][j] = in.readDouble();
+            slots = readSlots(in);
+        }
+        double[] bestWeights = null;
+        Path best = new Path(cp, "best.bin");
+        if (fs.exists(best)) {
+            try (DataInputStream in = new DataInputStream(fs.open(best))) {
+                bestWeights = readSlots(in)[0];
             }
         }
         List<EpochRecord> history = new ArrayList<>();
         for (JsonNode h : s.get("history")) {
-            history.add(new EpochRecord(h.get(0).asInt(), number(h.get(1)), number(h.get(2)), number(h.get(3))));
+            // Checkpoints written before accuracy and learning rate were recorded have four entries.
+            history.add(new EpochRecord(h.get(0).asInt(), number(h.get(1)), number(h.get(2)), number(h.get(3)),
+                    h.size() > 4 ? number(h.get(4)) : Double.NaN, h.size() > 5 ? number(h.get(5)) : Double.NaN));
         }
         OptimizerState opt = new OptimizerState(s.get("optimizer").asText(), s.get("optimizer_steps").asLong(), slots);
         TrainingState state = new TrainingState(s.get("epoch").asInt(), s.get("steps").asLong(), network.weights(), opt, history,
-                number(s.get("best_train_loss")), s.get("epochs_without_progress").asInt());
+                number(s.get("best_train_loss")), s.get("epochs_without_progress").asInt(),
+                s.has("best_test_loss") ? number(s.get("best_test_loss")) : Double.POSITIVE_INFINITY,
+                s.path("best_epoch").asInt(0), bestWeights, s.path("evals_without_improvement").asInt(0));
         Map<String, String> settings = new TreeMap<>();
         s.get("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
         return new Saved(network, state, settings, cp.toString());
@@ -148,6 +174,9 @@ public final class Checkpoints {
         o.put("optimizer_steps", state.optimizer() == null ? 0 : state.optimizer().steps());
         putNumber(o, "best_train_loss", state.bestTrainLoss());
         o.put("epochs_without_progress", state.epochsWithoutProgress());
+        putNumber(o, "best_test_loss", state.bestTestLoss());
+        o.put("best_epoch", state.bestEpoch());
+        o.put("evals_without_improvement", state.evalsWithoutImprovement());
         ObjectNode s = o.putObject("settings");
         new TreeMap<>(settings).forEach(s::put);
         ArrayNode history = o.putArray("history");
@@ -157,6 +186,8 @@ public final class Checkpoints {
             addNumber(row, r.trainLoss());
             addNumber(row, r.testLoss());
             addNumber(row, r.seconds());
+            addNumber(row, r.testAccuracy());
+            addNumber(row, r.learningRate());
         }
         return o;
     }

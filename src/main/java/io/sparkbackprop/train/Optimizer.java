@@ -4,10 +4,21 @@ package io.sparkbackprop.train;
  * Applies one update to the flat weights given the batch-mean gradient. Implementations keep their state
  * (moments, step count) in arrays laid out like the weights, exposed through {@link #state()} so a
  * checkpoint can save it and {@link #restore} can bring a run back bit for bit.
+ * <p>
+ * The learning rate is an argument of each step rather than a field, so a schedule can change it from one
+ * step to the next without the optimizer knowing about schedules.
  */
 public interface Optimizer {
-    /** w ← update(w, g); g is the mean gradient of this step's batch and may be overwritten. */
-    void step(double[] weights, double[] gradient);
+    /** w ← update(w, g) with step size lr; g is the mean gradient of this step's batch and may be overwritten. */
+    void step(double[] weights, double[] gradient, double learningRate);
+
+    /** One step at the learning rate the optimizer was created with. */
+    default void step(double[] weights, double[] gradient) {
+        step(weights, gradient, learningRate());
+    }
+
+    /** The learning rate the optimizer was created with (the schedule's base rate). */
+    double learningRate();
 
     /** A copy of the state: updates taken and the per-weight slots (empty for stateless optimizers). */
     OptimizerState state();

@@ -2,6 +2,7 @@ package io.sparkbackprop.train;
 
 import io.sparkbackprop.data.Block;
 import io.sparkbackprop.nn.Backprop;
+import io.sparkbackprop.nn.Dropout;
 import io.sparkbackprop.nn.Topology;
 import io.sparkbackprop.nn.Workspace;
 import java.util.Iterator;
@@ -17,21 +18,32 @@ final class PartitionPass {
     private PartitionPass() {
     }
 
-    /** Buffer layout: [gradient sum (numParams), loss sum, weight sum (= rows when unweighted)]. */
+    /**
+     * Buffer layout: [gradient sum (numParams), loss sum, weight sum (= rows when unweighted)]. With a
+     * dropout rate, each row's masks are keyed by (seed, epoch, step, partition, row index in the partition).
+     */
     static double[] gradient(Iterator<Block> it, int partition, int partitions, Topology t, double[] w, BatchPlan plan,
-                             long seed, int epoch, int step, int chunk) {
+                             long seed, int epoch, int step, int chunk, double dropout) {
         int p = t.numParams();
         double[] out = new double[p + 2];
         Workspace ws = Workspace.forThread(t, chunk);
         double loss = 0;
         double rows = 0;
         if (plan.fullBatch()) {
+            long firstRow = 0;
             while (it.hasNext()) {
                 Block b = it.next();
                 if (b.rows() == 0) continue;
                 checkWidth(b, t);
-                loss += Backprop.accumulateGradient(w, b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows(), out, ws);
+                Dropout d = null;
+                if (dropout > 0) {
+                    long[] keys = new long[b.rows()];
+                    for (int j = 0; j < keys.length; j++) keys[j] = Dropout.rowKey(seed, epoch, step, partition, firstRow + j);
+                    d = new Dropout(dropout, keys, 0);
+                }
+                loss += Backprop.accumulateGradient(w, b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows(), out, ws, d);
                 rows += weightOf(b);
+                firstRow += b.rows();
             }
         } else {
             List<Block> blocks = TrainingSet.collectBlocks(it);
@@ -41,10 +53,15 @@ final class PartitionPass {
             EpochOrder order = new EpochOrder(index.rows(), seed, epoch, partition);
             Gather g = Gather.forThread(t.inputSize(), t.labelWidth(), chunk);
             double[] rw = index.weighted() ? g.w : null;
+            Dropout d = dropout > 0 ? new Dropout(dropout, g.keys, 0) : null;
             for (long pos = from; pos < to; ) {
                 int cols = (int) Math.min(chunk, to - pos);
-                for (int c = 0; c < cols; c++, pos++) index.copyRow(order.rowAt(pos), g.x, c, g.y, g.w);
-                loss += Backprop.accumulateGradient(w, g.x, 0, g.y, 0, rw, 0, cols, out, ws);
+                for (int c = 0; c < cols; c++, pos++) {
+                    long row = order.rowAt(pos);
+                    index.copyRow(row, g.x, c, g.y, g.w);
+                    if (d != null) g.keys[c] = Dropout.rowKey(seed, epoch, step, partition, row);
+                }
+                loss += Backprop.accumulateGradient(w, g.x, 0, g.y, 0, rw, 0, cols, out, ws, d);
                 if (rw == null) {
                     rows += cols;
                 } else {
@@ -57,19 +74,22 @@ final class PartitionPass {
         return out;
     }
 
-    /** [loss sum, weight sum] of the whole partition, forward only. */
+    /** [loss sum, weight sum, weight of correctly classified rows] of the whole partition, forward only (no dropout). */
     static double[] loss(Iterator<Block> it, Topology t, double[] w, int chunk) {
         Workspace ws = Workspace.forThread(t, chunk);
         double loss = 0;
         double rows = 0;
+        double hits = 0;
         while (it.hasNext()) {
             Block b = it.next();
             if (b.rows() == 0) continue;
             checkWidth(b, t);
-            loss += Backprop.loss(w, b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows(), ws);
+            double[] lh = Backprop.lossAndHits(w, b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows(), ws);
+            loss += lh[0];
+            hits += lh[1];
             rows += weightOf(b);
         }
-        return new double[] {loss, rows};
+        return new double[] {loss, rows, hits};
     }
 
     private static double weightOf(Block b) {
@@ -138,6 +158,7 @@ final class PartitionPass {
         final double[] x;
         final double[] y;
         final double[] w;
+        final long[] keys;
         final int features;
         final int labels;
         final int chunk;
@@ -149,6 +170,7 @@ final class PartitionPass {
             x = new double[features * chunk];
             y = new double[labels * chunk];
             w = new double[chunk];
+            keys = new long[chunk];
         }
 
         static Gather forThread(int features, int labels, int chunk) {

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs one line per epoch (every N epochs on long runs, always the first and last): epoch, train loss,
- * test loss, rows/s, elapsed time and ETA.
+ * test loss, test accuracy (classifiers), rows/s, elapsed time and ETA.
  */
 public final class ProgressLog implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressLog.class);
@@ -28,9 +28,10 @@ public final class ProgressLog implements TrainingListener {
     static String line(EpochRecord r, int totalEpochs, double rowsSeen) {
         double eta = r.seconds() / r.epoch() * (totalEpochs - r.epoch());
         String width = String.valueOf(totalEpochs);
-        return String.format(Locale.ROOT, "epoch %" + width.length() + "d/%s  train loss %.6g  test loss %s  %,.0f rows/s  elapsed %s  ETA %s",
+        String accuracy = r.hasTestAccuracy() ? String.format(Locale.ROOT, "  test accuracy %.4f", r.testAccuracy()) : "";
+        return String.format(Locale.ROOT, "epoch %" + width.length() + "d/%s  train loss %.6g  test loss %s%s  %,.0f rows/s  elapsed %s  ETA %s",
                 r.epoch(), width, r.trainLoss(), Double.isNaN(r.testLoss()) ? "-" : String.format(Locale.ROOT, "%.6g", r.testLoss()),
-                rowsSeen / Math.max(1e-9, r.seconds()), clock(r.seconds()), clock(eta));
+                accuracy, rowsSeen / Math.max(1e-9, r.seconds()), clock(r.seconds()), clock(eta));
     }
 
     static String clock(double seconds) {

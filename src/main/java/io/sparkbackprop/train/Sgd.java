@@ -10,9 +10,14 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void step(double[] w, double[] g) {
-        for (int i = 0; i < w.length; i++) w[i] -= learningRate * g[i];
+    public void step(double[] w, double[] g, double lr) {
+        for (int i = 0; i < w.length; i++) w[i] -= lr * g[i];
         steps++;
+    }
+
+    @Override
+    public double learningRate() {
+        return learningRate;
     }
 
     @Override
@@ -22,7 +27,7 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void restore(OptimizerState s) {
-        if (!s.optimizer().equals("sgd")) throw new IllegalArgumentException("the saved optimizer state is " + s.optimizer() + "'s, not sgd's");
+        s.requireShape("sgd", 0, 0);
         steps = s.steps();
     }
 }

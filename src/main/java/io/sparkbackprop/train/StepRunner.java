@@ -16,13 +16,20 @@ final class StepRunner {
     /** [gradient sum (numParams), loss sum, rows] over this step's batch. */
     static double[] gradient(TrainingSet data, Broadcast<double[]> weights, Topology t, BatchPlan plan, long seed,
                              int epoch, int step, int chunk, int depth) {
+        return gradient(data, weights, t, plan, seed, epoch, step, chunk, depth, 0.0);
+    }
+
+    /** As above with dropout on the hidden layers at the given rate. */
+    static double[] gradient(TrainingSet data, Broadcast<double[]> weights, Topology t, BatchPlan plan, long seed,
+                             int epoch, int step, int chunk, int depth, double dropout) {
         int partitions = data.numPartitions();
         JavaRDD<TreeSum> perPartition = data.blocks().mapPartitionsWithIndex((p, it) -> java.util.List.of(TreeSum.leaf(
-                partitions, p, PartitionPass.gradient(it, p, partitions, t, weights.value(), plan, seed, epoch, step, chunk))).iterator(), false);
+                partitions, p, PartitionPass.gradient(it, p, partitions, t, weights.value(), plan, seed, epoch, step, chunk, dropout)))
+                .iterator(), false);
         return sum(perPartition, partitions, depth);
     }
 
-    /** [loss sum, rows] over the whole set. */
+    /** [loss sum, rows, correctly classified rows] over the whole set. */
     static double[] loss(TrainingSet data, Broadcast<double[]> weights, Topology t, int chunk, int depth) {
         int partitions = data.numPartitions();
         JavaRDD<TreeSum> perPartition = data.blocks().mapPartitionsWithIndex((p, it) -> java.util.List.of(TreeSum.leaf(

@@ -45,9 +45,16 @@ public final class Trainer {
         if (train.rows() == 0) throw new IllegalArgumentException("the training data has no rows");
         checkShape(train, t, "training");
         if (test != null && test.rows() > 0) checkShape(test, t, "test");
+        boolean earlyStopping = config.earlyStopping() > 0;
+        if (earlyStopping && (test == null || test.rows() == 0)) {
+            throw new IllegalArgumentException("early stopping watches the test loss, but there is no test set: give test or "
+                    + "validation rows, or turn early stopping off");
+        }
         double[] w = initialWeights;
-        Optimizer optimizer = config.optimizer().create(t.numParams(), config.learningRate());
+        boolean[] weightMask = t.weightMask();
+        Optimizer optimizer = config.optimizer().create(t.numParams(), config.learningRate(), config.hyper(weightMask));
         if (start.optimizer() != null) optimizer.restore(start.optimizer());
+        GradientAdjustment adjustment = new GradientAdjustment(config.l2(), config.clipNorm(), weightMask);
         BatchPlan plan = BatchPlan.of(train.rows(), config.batchSize());
         List<EpochRecord> history = new ArrayList<>(start.history());
         // Elapsed time continues from the checkpoint's, so the history stays monotone across a resume.
@@ -59,19 +66,30 @@ public final class Trainer {
         double firstNorm = -1;
         double bestTrainLoss = start.bestTrainLoss();
         int epochsWithoutProgress = start.epochsWithoutProgress();
+        // Early stopping's bookkeeping: the best test loss so far, its epoch and weights.
+        double bestTestLoss = start.bestTestLoss();
+        int bestEpoch = start.bestEpoch();
+        double[] bestWeights = start.bestWeights();
+        int evalsWithoutImprovement = start.evalsWithoutImprovement();
         if (start.epoch() > 0 && stoppedByTol(epochsWithoutProgress)) {
             LOG.info("the saved run had already stopped by tol after epoch {}", start.epoch());
-            return new TrainingResult(w, List.copyOf(history), steps);
+            return finish(w, history, steps, bestEpoch, bestWeights);
         }
+        if (start.epoch() > 0 && earlyStopping && evalsWithoutImprovement >= config.earlyStopping()) {
+            LOG.info("the saved run had already stopped early after epoch {}", start.epoch());
+            return finish(w, history, steps, bestEpoch, bestWeights);
+        }
+        listener.onStart(start.epoch(), config.epochs(), plan.stepsPerEpoch());
         for (int epoch = start.epoch() + 1; epoch <= config.epochs(); epoch++) {
             double epochLoss = 0;
             double epochRows = 0;
+            double lr = config.learningRate();
             for (int step = 0; step < plan.stepsPerEpoch(); step++) {
                 Broadcast<double[]> bw = sc.broadcast(w.clone());
                 double[] agg;
                 try {
                     agg = StepRunner.gradient(train, bw, t, plan, config.seed(), epoch, step, config.chunkSize(),
-                            config.aggregationDepth());
+                            config.aggregationDepth(), config.dropout());
                 } finally {
                     bw.destroy();
                 }
@@ -99,7 +117,9 @@ public final class Trainer {
                     throw new DivergenceException(epoch, step + 1, String.format(java.util.Locale.ROOT,
                             "the gradient norm %.3g is over %.0e times the first step's", norm, EXPLODING), lastGoodLoss, config.learningRate());
                 }
-                optimizer.step(w, g);
+                if (adjustment.changesAnything()) adjustment.apply(w, g);
+                lr = config.schedule().rate(config.learningRate(), epoch, step, plan.stepsPerEpoch(), config.epochs());
+                optimizer.step(w, g, lr);
                 lastGoodLoss = lossSum / rows;
                 epochLoss += lossSum;
                 epochRows += rows;
@@ -107,14 +127,18 @@ public final class Trainer {
             }
             rowsSeen += epochRows;
             double testLoss = Double.NaN;
-            if (test != null && test.rows() > 0 && (epoch % config.evalEvery() == 0 || epoch == config.epochs())) {
-                testLoss = lossOf(test, t, w);
+            double testAccuracy = Double.NaN;
+            boolean evaluated = test != null && test.rows() > 0 && (epoch % config.evalEvery() == 0 || epoch == config.epochs());
+            if (evaluated) {
+                double[] e = evaluate(test, t, w);
+                testLoss = e[0];
+                testAccuracy = e[1];
                 if (!Double.isFinite(testLoss)) {
                     throw new DivergenceException(epoch, plan.stepsPerEpoch(), "the test loss is " + testLoss, lastGoodLoss, config.learningRate());
                 }
             }
             EpochRecord record = new EpochRecord(epoch, epochLoss / epochRows, testLoss,
-                    secondsBefore + (System.nanoTime() - clockStart) / 1e9);
+                    secondsBefore + (System.nanoTime() - clockStart) / 1e9, testAccuracy, lr);
             history.add(record);
             listener.onEpoch(record, config.epochs(), rowsSeen);
             if (config.tol() > 0) {
@@ -126,16 +150,45 @@ public final class Trainer {
                     epochsWithoutProgress++;
                 }
             }
+            if (earlyStopping && evaluated) {
+                if (testLoss < bestTestLoss) {
+                    bestTestLoss = testLoss;
+                    bestEpoch = epoch;
+                    bestWeights = w.clone();
+                    evalsWithoutImprovement = 0;
+                } else {
+                    evalsWithoutImprovement++;
+                }
+            }
             int done = epoch;
             long stepsDone = steps;
             double best = bestTrainLoss;
             int stale = epochsWithoutProgress;
-            listener.afterEpoch(done, () -> new TrainingState(done, stepsDone, w, optimizer.state(), history, best, stale));
+            double bestTest = bestTestLoss;
+            int bestAt = bestEpoch;
+            double[] bestW = bestWeights;
+            int staleEvals = evalsWithoutImprovement;
+            listener.afterEpoch(done, () -> new TrainingState(done, stepsDone, w, optimizer.state(), history, best, stale,
+                    bestTest, bestAt, bestW, staleEvals));
             if (stoppedByTol(epochsWithoutProgress)) {
                 LOG.info("stopping after epoch {}: the train loss improved by less than tol {} for {} epochs",
                         epoch, config.tol(), TrainingConfig.TOL_PATIENCE);
                 break;
             }
+            if (earlyStopping && evalsWithoutImprovement >= config.earlyStopping()) {
+                LOG.info("stopping early after epoch {}: the test loss has not improved on epoch {}'s {} for {} evaluations",
+                        epoch, bestEpoch, bestTestLoss, evalsWithoutImprovement);
+                break;
+            }
+        }
+        return finish(w, history, steps, bestEpoch, bestWeights);
+    }
+
+    /** With early stopping, the result carries the best epoch's weights rather than the last's. */
+    private TrainingResult finish(double[] w, List<EpochRecord> history, long steps, int bestEpoch, double[] bestWeights) {
+        if (config.earlyStopping() > 0 && bestWeights != null) {
+            LOG.info("keeping the weights of epoch {}, the best test loss", bestEpoch);
+            return new TrainingResult(bestWeights, List.copyOf(history), steps, bestEpoch);
         }
         return new TrainingResult(w, List.copyOf(history), steps);
     }
@@ -146,10 +199,16 @@ public final class Trainer {
 
     /** Mean loss of the network with weights w over a data set: one job. */
     public double lossOf(TrainingSet data, Topology t, double[] w) {
+        return evaluate(data, t, w)[0];
+    }
+
+    /** {mean loss, accuracy} of the network with weights w over a data set, one job; accuracy is NaN unless it classifies. */
+    public double[] evaluate(TrainingSet data, Topology t, double[] w) {
         Broadcast<double[]> bw = sc.broadcast(w.clone());
         try {
             double[] agg = StepRunner.loss(data, bw, t, config.chunkSize(), config.aggregationDepth());
-            return agg[0] / agg[1];
+            double accuracy = t.loss().classifies(t.outputSize()) ? agg[2] / agg[1] : Double.NaN;
+            return new double[] {agg[0] / agg[1], accuracy};
         } finally {
             bw.destroy();
         }

@@ -1,11 +1,25 @@
 package io.sparkbackprop.train;
 
+import java.util.function.Consumer;
+
 /**
  * The knobs of the step loop, validated once. Build with {@link #defaults()} and the {@code with…}
  * methods; every value has a default a user can rely on.
+ *
+ * @param momentum      μ of the momentum optimizer
+ * @param nesterov      Nesterov's look-ahead form of momentum
+ * @param weightDecay   AdamW's decoupled weight decay λ (other optimizers ignore it)
+ * @param schedule      how the learning rate changes from step to step
+ * @param l2            λ of an L2 penalty (λ/2)·ΣW² on the weight matrices (not the biases); 0 = none
+ * @param dropout       probability of zeroing a hidden unit's output while training (inverted dropout); 0 = none
+ * @param clipNorm      largest Euclidean norm of a step's gradient, scaled down to it when longer; 0 = no clipping
+ * @param earlyStopping stop after this many evaluations of the test loss without a new best and keep the best
+ *                      weights; 0 = off
  */
 public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer, double learningRate, long seed,
-                             int evalEvery, int aggregationDepth, int chunkSize, int logEvery, double tol) {
+                             int evalEvery, int aggregationDepth, int chunkSize, int logEvery, double tol,
+                             double momentum, boolean nesterov, double weightDecay, LearningRateSchedule schedule,
+                             double l2, double dropout, double clipNorm, int earlyStopping) {
 
     /** Epochs in a row without a tol-sized improvement of the best train loss before training stops. */
     public static final int TOL_PATIENCE = 3;
@@ -19,56 +33,136 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
         require(chunkSize > 0, "chunk size must be positive, got " + chunkSize);
         require(logEvery >= 0, "log-every must be 0 (automatic) or positive, got " + logEvery);
         require(tol >= 0, "tol must be 0 (never stop early) or positive, got " + tol);
+        require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
+        require(!nesterov || optimizer == OptimizerKind.MOMENTUM, "nesterov applies to the momentum optimizer, not " + optimizer.id());
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be 0 or positive, got " + weightDecay);
+        require(schedule != null, "a learning-rate schedule is required");
+        schedule.check(epochs, learningRate);
+        require(l2 >= 0 && Double.isFinite(l2), "l2 must be 0 (none) or positive, got " + l2);
+        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
+        require(clipNorm >= 0 && !Double.isNaN(clipNorm), "clip norm must be 0 (no clipping) or positive, got " + clipNorm);
+        require(earlyStopping >= 0, "early-stopping patience must be 0 (off) or positive, got " + earlyStopping);
     }
 
     private static void require(boolean ok, String message) {
         if (!ok) throw new IllegalArgumentException(message);
     }
 
-    /** 20 epochs of Adam (lr 1e-3) on batches of 256 rows. */
+    /** 20 epochs of Adam (lr 1e-3) on batches of 256 rows, constant rate, no regularisation. */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(20, 256, OptimizerKind.ADAM, OptimizerKind.ADAM.defaultLearningRate(), 42L, 1, 2, 512, 0, 0.0);
+        return new TrainingConfig(20, 256, OptimizerKind.ADAM, OptimizerKind.ADAM.defaultLearningRate(), 42L, 1, 2, 512, 0, 0.0,
+                OptimizerKind.Hyper.DEFAULT_MOMENTUM, false, OptimizerKind.Hyper.DEFAULT_WEIGHT_DECAY, LearningRateSchedule.constant(),
+                0, 0, 0, 0);
+    }
+
+    /** The optimizer's own settings, with the weights that weight decay applies to. */
+    public OptimizerKind.Hyper hyper(boolean[] decayed) {
+        return new OptimizerKind.Hyper(momentum, nesterov, weightDecay, decayed);
+    }
+
+    /** A mutable copy, so that each with-method names only the field it changes. */
+    private static final class Builder {
+        int epochs, batchSize, evalEvery, aggregationDepth, chunkSize, logEvery, earlyStopping;
+        OptimizerKind optimizer;
+        double learningRate, tol, momentum, weightDecay, l2, dropout, clipNorm;
+        long seed;
+        boolean nesterov;
+        LearningRateSchedule schedule;
+
+        Builder(TrainingConfig c) {
+            epochs = c.epochs; batchSize = c.batchSize; optimizer = c.optimizer; learningRate = c.learningRate; seed = c.seed;
+            evalEvery = c.evalEvery; aggregationDepth = c.aggregationDepth; chunkSize = c.chunkSize; logEvery = c.logEvery;
+            tol = c.tol; momentum = c.momentum; nesterov = c.nesterov; weightDecay = c.weightDecay; schedule = c.schedule;
+            l2 = c.l2; dropout = c.dropout; clipNorm = c.clipNorm; earlyStopping = c.earlyStopping;
+        }
+
+        TrainingConfig build() {
+            return new TrainingConfig(epochs, batchSize, optimizer, learningRate, seed, evalEvery, aggregationDepth, chunkSize,
+                    logEvery, tol, momentum, nesterov, weightDecay, schedule, l2, dropout, clipNorm, earlyStopping);
+        }
+    }
+
+    private TrainingConfig with(Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
     }
 
     public TrainingConfig withEpochs(int v) {
-        return new TrainingConfig(v, batchSize, optimizer, learningRate, seed, evalEvery, aggregationDepth, chunkSize, logEvery, tol);
+        return with(b -> b.epochs = v);
     }
 
     public TrainingConfig withBatchSize(int v) {
-        return new TrainingConfig(epochs, v, optimizer, learningRate, seed, evalEvery, aggregationDepth, chunkSize, logEvery, tol);
+        return with(b -> b.batchSize = v);
     }
 
     /** Switches optimizer and takes its default learning rate. */
     public TrainingConfig withOptimizer(OptimizerKind v) {
-        return new TrainingConfig(epochs, batchSize, v, v.defaultLearningRate(), seed, evalEvery, aggregationDepth, chunkSize, logEvery, tol);
+        return with(b -> {
+            b.optimizer = v;
+            b.learningRate = v.defaultLearningRate();
+            if (v != OptimizerKind.MOMENTUM) b.nesterov = false;
+        });
     }
 
     public TrainingConfig withLearningRate(double v) {
-        return new TrainingConfig(epochs, batchSize, optimizer, v, seed, evalEvery, aggregationDepth, chunkSize, logEvery, tol);
+        return with(b -> b.learningRate = v);
     }
 
     public TrainingConfig withSeed(long v) {
-        return new TrainingConfig(epochs, batchSize, optimizer, learningRate, v, evalEvery, aggregationDepth, chunkSize, logEvery, tol);
+        return with(b -> b.seed = v);
     }
 
     public TrainingConfig withEvalEvery(int v) {
-        return new TrainingConfig(epochs, batchSize, optimizer, learningRate, seed, v, aggregationDepth, chunkSize, logEvery, tol);
+        return with(b -> b.evalEvery = v);
     }
 
     public TrainingConfig withAggregationDepth(int v) {
-        return new TrainingConfig(epochs, batchSize, optimizer, learningRate, seed, evalEvery, v, chunkSize, logEvery, tol);
+        return with(b -> b.aggregationDepth = v);
     }
 
     public TrainingConfig withChunkSize(int v) {
-        return new TrainingConfig(epochs, batchSize, optimizer, learningRate, seed, evalEvery, aggregationDepth, v, logEvery, tol);
+        return with(b -> b.chunkSize = v);
     }
 
     /** Stop when {@value #TOL_PATIENCE} epochs in a row fail to improve the best train loss by a relative tol; 0 = never. */
     public TrainingConfig withTol(double v) {
-        return new TrainingConfig(epochs, batchSize, optimizer, learningRate, seed, evalEvery, aggregationDepth, chunkSize, logEvery, v);
+        return with(b -> b.tol = v);
     }
 
     public TrainingConfig withLogEvery(int v) {
-        return new TrainingConfig(epochs, batchSize, optimizer, learningRate, seed, evalEvery, aggregationDepth, chunkSize, v, tol);
+        return with(b -> b.logEvery = v);
+    }
+
+    public TrainingConfig withMomentum(double v) {
+        return with(b -> b.momentum = v);
+    }
+
+    public TrainingConfig withNesterov(boolean v) {
+        return with(b -> b.nesterov = v);
+    }
+
+    public TrainingConfig withWeightDecay(double v) {
+        return with(b -> b.weightDecay = v);
+    }
+
+    public TrainingConfig withSchedule(LearningRateSchedule v) {
+        return with(b -> b.schedule = v);
+    }
+
+    public TrainingConfig withL2(double v) {
+        return with(b -> b.l2 = v);
+    }
+
+    public TrainingConfig withDropout(double v) {
+        return with(b -> b.dropout = v);
+    }
+
+    public TrainingConfig withClipNorm(double v) {
+        return with(b -> b.clipNorm = v);
+    }
+
+    public TrainingConfig withEarlyStopping(int patience) {
+        return with(b -> b.earlyStopping = patience);
     }
 }

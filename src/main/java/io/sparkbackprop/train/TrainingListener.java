@@ -4,6 +4,10 @@ import io.sparkbackprop.io.EpochRecord;
 
 /** Hooks into the step loop, called on the driver. */
 public interface TrainingListener {
+    /** Before the first step: epochs already done (a resumed run), epochs in all and steps per epoch. */
+    default void onStart(int epochsDone, int totalEpochs, int stepsPerEpoch) {
+    }
+
     /** After each step's aggregate, before the update: the batch's summed loss and row count (weight sum). */
     default void onStep(int epoch, int step, double lossSum, double rows) {
     }
@@ -22,6 +26,11 @@ public interface TrainingListener {
     /** Calls every listener in turn. */
     static TrainingListener all(TrainingListener... listeners) {
         return new TrainingListener() {
+            @Override
+            public void onStart(int epochsDone, int totalEpochs, int stepsPerEpoch) {
+                for (TrainingListener l : listeners) l.onStart(epochsDone, totalEpochs, stepsPerEpoch);
+            }
+
             @Override
             public void onStep(int epoch, int step, double lossSum, double rows) {
                 for (TrainingListener l : listeners) l.onStep(epoch, step, lossSum, rows);

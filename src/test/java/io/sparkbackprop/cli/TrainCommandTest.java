@@ -218,7 +218,7 @@ class TrainCommandTest {
             {"--layers", "16,0", "--layers sizes must be positive"},
             {"--activation", "swish", "valid activations: relu, sigmoid, tanh, linear"},
             {"--loss", "hinge", "valid losses: mse, bce, cross-entropy"},
-            {"--optimizer", "lbfgs", "valid optimizers: sgd, adam"},
+            {"--optimizer", "lbfgs", "valid optimizers: sgd, momentum, adam, adamw, rmsprop, adagrad"},
             {"--init", "zeros", "valid schemes: he, xavier, scaled-normal"},
             {"--batch-size", "-5", "batch size must be 0 (full batch) or positive"},
             {"--test-fraction", "1.5", "--test-fraction must be in [0, 1)"},

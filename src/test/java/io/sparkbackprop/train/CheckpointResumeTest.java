@@ -54,11 +54,31 @@ class CheckpointResumeTest {
 
     @Test
     void aRunKilledMidEpochAndResumedEndsExactlyAsAnUninterruptedOne() {
-        double[] w0 = Initializer.HE.initialize(T, 3);
-        TrainingResult uninterrupted = new Trainer(sc, CONFIG).fit(T, w0, train, test, TrainingListener.NONE);
+        killAndResume(CONFIG, "ckpt");
+    }
 
-        Checkpoints checkpoints = new Checkpoints(dir.resolve("ckpt").toUri().toString(), sc.hadoopConfiguration());
-        Map<String, String> settings = CheckpointWriter.settingsOf(T, CONFIG, train);
+    @Test
+    void nesterovMomentumWithWarmUpCosineDropoutL2AndClippingResumesBitForBit() {
+        // Killed in epoch 4, the first after a 3-epoch warm-up: the resumed run must pick the cosine up where it was.
+        killAndResume(CONFIG.withOptimizer(OptimizerKind.MOMENTUM).withNesterov(true).withLearningRate(0.01)
+                .withSchedule(LearningRateSchedule.of("cosine", null, 1, 0.001, 3)).withDropout(0.2).withL2(1e-3).withClipNorm(5),
+                "momentum");
+    }
+
+    @Test
+    void adamWWithStepDecayAndEarlyStoppingResumesBitForBit() {
+        // Early stopping carries its best weights through the checkpoint; the step schedule halves the rate mid-run.
+        // (Every optimizer's state round trip is checked in OptimizerTest.)
+        killAndResume(CONFIG.withOptimizer(OptimizerKind.ADAMW).withWeightDecay(0.05).withLearningRate(0.003)
+                .withSchedule(LearningRateSchedule.of("step", 0.5, 2, 0, 0)).withEarlyStopping(2), "adamw");
+    }
+
+    private void killAndResume(TrainingConfig config, String folder) {
+        double[] w0 = Initializer.HE.initialize(T, 3);
+        TrainingResult uninterrupted = new Trainer(sc, config).fit(T, w0, train, test, TrainingListener.NONE);
+
+        Checkpoints checkpoints = new Checkpoints(dir.resolve(folder).toUri().toString(), sc.hadoopConfiguration());
+        Map<String, String> settings = CheckpointWriter.settingsOf(T, config, train);
         TrainingListener killInEpoch4 = new TrainingListener() {
             @Override
             public void onStep(int epoch, int step, double lossSum, double rows) {
@@ -66,25 +86,27 @@ class CheckpointResumeTest {
             }
         };
         TrainingListener writer = new CheckpointWriter(checkpoints, 1, T, null, settings);
-        assertThrows(Killed.class, () -> new Trainer(sc, CONFIG).fit(T, w0, train, test, TrainingListener.all(writer, killInEpoch4)));
+        assertThrows(Killed.class, () -> new Trainer(sc, config).fit(T, w0, train, test, TrainingListener.all(writer, killInEpoch4)));
 
         Checkpoints.Saved saved = checkpoints.latest().orElseThrow();
         assertEquals(3, saved.state().epoch(), "the last complete checkpoint is the one after epoch 3");
         Checkpoints.requireSameSettings(saved, settings);
-        TrainingResult resumed = new Trainer(sc, CONFIG).fit(T, saved.state(), train, test, writer);
+        TrainingResult resumed = new Trainer(sc, config).fit(T, saved.state(), train, test, writer);
 
-        assertArrayEquals(uninterrupted.weights(), resumed.weights(), 1e-12);
+        assertArrayEquals(uninterrupted.weights(), resumed.weights(), 0.0);
         assertEquals(uninterrupted.steps(), resumed.steps());
+        assertEquals(uninterrupted.bestEpoch(), resumed.bestEpoch());
         List<EpochRecord> a = uninterrupted.history();
         List<EpochRecord> b = resumed.history();
         assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) {
             assertEquals(a.get(i).trainLoss(), b.get(i).trainLoss(), 1e-12 * a.get(i).trainLoss(), "train loss " + (i + 1));
             assertEquals(a.get(i).testLoss(), b.get(i).testLoss(), 1e-12 * a.get(i).testLoss(), "test loss " + (i + 1));
+            assertEquals(a.get(i).learningRate(), b.get(i).learningRate(), 0.0, "learning rate " + (i + 1));
         }
         // Only the newest checkpoint is kept, and no temporary folder is left behind.
-        try (var files = Files.list(dir.resolve("ckpt"))) {
-            assertEquals(List.of("checkpoint-000006"), files.map(p -> p.getFileName().toString()).toList());
+        try (var files = Files.list(dir.resolve(folder))) {
+            assertEquals(List.of("checkpoint-" + String.format("%06d", a.size())), files.map(p -> p.getFileName().toString()).toList());
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }

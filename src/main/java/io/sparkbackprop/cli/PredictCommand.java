@@ -1,0 +1,260 @@
+package io.sparkbackprop.cli;
+
+import io.sparkbackprop.data.DataFormat;
+import io.sparkbackprop.nn.Loss;
+import io.sparkbackprop.nn.Network;
+import io.sparkbackprop.nn.Topology;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code predict}: a trained model's predictions for every row of a file, written beside the input's own
+ * columns. Regression adds {@code prediction} (or prediction_0..k−1); a binary classifier {@code probability}
+ * (of class 1) and {@code prediction}; a k-class one {@code prediction} and probability_0..k−1.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Write a model's predictions for a data file (CSV or Parquet), keeping the input's columns.")
+public final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--master", defaultValue = "local[*]", description = "Spark master when none is configured. Default: ${DEFAULT-VALUE}")
+    String master;
+
+    @Option(names = "--model", required = true, description = "A train run's --output directory, or a model.json.")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "CSV with a header, LIBSVM, or Parquet with a vector 'features' column.")
+    String data;
+
+    @Option(names = "--format", description = "csv, libsvm or parquet, when the file name does not tell.")
+    String format;
+
+    @Option(names = "--label", description = "A CSV column that is not a feature (the label). Default: the last column when the "
+            + "file has one column more than the model has features.")
+    String label;
+
+    @Option(names = "--output", required = true, description = "The file to write: .parquet for Parquet, else CSV (see --output-format).")
+    String output;
+
+    @Option(names = "--output-format", description = "csv or parquet. Default: from --output's extension (.parquet), else csv.")
+    String outputFormat;
+
+    @Option(names = "--overwrite", description = "Replace an existing --output file.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws Exception {
+        Network net = ModelFiles.read(model);
+        String outFormat = outputFormat != null ? outputFormat.trim().toLowerCase(Locale.ROOT)
+                : output.toLowerCase(Locale.ROOT).endsWith(".parquet") ? "parquet" : "csv";
+        if (!outFormat.equals("csv") && !outFormat.equals("parquet")) {
+            throw new IllegalArgumentException("unknown --output-format '" + outputFormat + "'; valid formats: csv, parquet");
+        }
+        SparkConf conf = new SparkConf(true).setAppName("spark-backprop predict");
+        if (!conf.contains("spark.master")) conf.setMaster(master);
+        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        try {
+            Input in = Input.read(spark, data, DataFormat.detect(data, format), label, net.topology().inputSize());
+            SingleFileOutput.check(in.frame(), output, overwrite);
+            Dataset<Row> predicted = predict(spark, in, net, outFormat.equals("csv"));
+            SingleFileOutput.write(predicted, outFormat, output, overwrite);
+            spec.commandLine().getOut().println("wrote predictions for " + data + " to " + output);
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** The input frame and how to find a row's features in it. */
+    record Input(Dataset<Row> frame, Features features) {
+        Input(Dataset<Row> frame, int[] featureColumns, int vectorColumn) {
+            this(frame, new Features(featureColumns, vectorColumn));
+        }
+
+        static Input read(SparkSession spark, String path, DataFormat format, String label, int n) {
+            try {
+                org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+                var found = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).globStatus(p);
+                if (found == null || found.length == 0) throw new IllegalArgumentException("--data " + path + ": no such file");
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--data " + path + ": cannot read it: " + e.getMessage(), e);
+            }
+            switch (format) {
+                case CSV -> {
+                    Dataset<Row> df = spark.read().option("header", "true").option("inferSchema", "true").csv(path);
+                    List<String> names = Arrays.asList(df.columns());
+                    if (label != null && !names.contains(label)) {
+                        throw new IllegalArgumentException("--label '" + label + "' is not a column of " + path + "; its columns: "
+                                + String.join(", ", names));
+                    }
+                    List<Integer> features = new ArrayList<>();
+                    for (int i = 0; i < names.size(); i++) if (!names.get(i).equals(label)) features.add(i);
+                    if (label == null && features.size() == n + 1) features.remove(features.size() - 1); // the label, as in train
+                    if (features.size() != n) {
+                        throw new IllegalArgumentException(path + " has " + features.size() + " feature columns" + (label == null ? "" : " besides '"
+                                + label + "'") + " but the model expects " + n + "; name the label column with --label");
+                    }
+                    for (int i : features) {
+                        StructField f = df.schema().fields()[i];
+                        if (!(f.dataType() instanceof NumericType)) {
+                            throw new IllegalArgumentException(path + ": column '" + f.name() + "' is not numeric (" + f.dataType().simpleString()
+                                    + "); every feature column must hold numbers");
+                        }
+                    }
+                    return new Input(df, features.stream().mapToInt(Integer::intValue).toArray(), -1);
+                }
+                case LIBSVM -> {
+                    Dataset<Row> df = spark.read().format("libsvm").option("numFeatures", n).load(path);
+                    return new Input(df, null, Arrays.asList(df.columns()).indexOf("features"));
+                }
+                default -> {
+                    Dataset<Row> df = spark.read().parquet(path);
+                    int col = Arrays.asList(df.columns()).indexOf("features");
+                    if (col < 0 || !(df.schema().fields()[col].dataType() instanceof VectorUDT)) {
+                        throw new IllegalArgumentException(path + " has no vector column 'features'; its columns: "
+                                + String.join(", ", df.columns()));
+                    }
+                    return new Input(df, null, col);
+                }
+            }
+        }
+
+    }
+
+    /** Where a row's features are: numeric columns, or one vector column. Travels to the executors. */
+    record Features(int[] featureColumns, int vectorColumn) implements java.io.Serializable {
+        double[] of(Row r, int n) {
+            if (vectorColumn >= 0) {
+                Vector v = r.getAs(vectorColumn);
+                if (v == null || v.size() != n) {
+                    throw new IllegalArgumentException("a 'features' vector of size " + (v == null ? "null" : v.size()) + " where the model expects " + n);
+                }
+                return v.toArray();
+            }
+            double[] x = new double[featureColumns.length];
+            for (int i = 0; i < x.length; i++) {
+                int c = featureColumns[i];
+                if (r.isNullAt(c)) {
+                    throw new IllegalArgumentException("column '" + r.schema().fields()[c].name() + "' is empty in the row " + r.mkString(","));
+                }
+                x[i] = ((Number) r.get(c)).doubleValue();
+            }
+            return x;
+        }
+    }
+
+    /** Names of the columns predictions add, in order. */
+    static List<String> predictionColumns(Topology t) {
+        int k = t.outputSize();
+        List<String> names = new ArrayList<>();
+        if (t.loss() == Loss.CROSS_ENTROPY) {
+            names.add("prediction");
+            for (int c = 0; c < k; c++) names.add("probability_" + c);
+        } else if (t.loss() == Loss.BCE && k == 1) {
+            names.add("probability");
+            names.add("prediction");
+        } else if (k == 1) {
+            names.add("prediction");
+        } else {
+            for (int r = 0; r < k; r++) names.add("prediction_" + r);
+        }
+        return names;
+    }
+
+    /** The values of those columns from a row's network outputs. */
+    static double[] predictionValues(Topology t, double[] out, int off) {
+        int k = t.outputSize();
+        if (t.loss() == Loss.CROSS_ENTROPY) {
+            double[] v = new double[k + 1];
+            int best = 0;
+            for (int c = 0; c < k; c++) {
+                v[c + 1] = out[off + c];
+                if (out[off + c] > out[off + best]) best = c;
+            }
+            v[0] = best;
+            return v;
+        }
+        if (t.loss() == Loss.BCE && k == 1) return new double[] {out[off], out[off] > 0.5 ? 1 : 0};
+        return Arrays.copyOfRange(out, off, off + k);
+    }
+
+    static Dataset<Row> predict(SparkSession spark, Input in, Network net, boolean csv) {
+        Topology t = net.topology();
+        int n = t.inputSize();
+        StructType inSchema = in.frame().schema();
+        StructType schema = new StructType();
+        boolean[] vectorToText = new boolean[inSchema.size()];
+        for (int i = 0; i < inSchema.size(); i++) {
+            StructField f = inSchema.fields()[i];
+            // CSV has no vectors: they are written as text, [v0,v1,...].
+            vectorToText[i] = csv && f.dataType() instanceof VectorUDT;
+            schema = schema.add(f.name(), vectorToText[i] ? DataTypes.StringType : f.dataType(), f.nullable());
+        }
+        List<String> added = predictionColumns(t);
+        for (String name : added) {
+            if (Arrays.asList(inSchema.fieldNames()).contains(name)) {
+                throw new IllegalArgumentException("the input already has a column '" + name + "', which predict would add");
+            }
+            schema = schema.add(name, DataTypes.DoubleType, false);
+        }
+        Features features = in.features();
+        Broadcast<Network> bn = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(net);
+        JavaRDD<Row> rows = in.frame().javaRDD().mapPartitions(it -> new Iterator<Row>() {
+            // Rows are predicted in chunks so each layer is one BLAS product over many rows.
+            private final List<Row> chunk = new ArrayList<>();
+            private double[] out;
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < chunk.size() || it.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                if (next == chunk.size()) fill();
+                Row r = chunk.get(next);
+                Object[] values = new Object[r.size() + added.size()];
+                for (int i = 0; i < r.size(); i++) values[i] = vectorToText[i] && !r.isNullAt(i) ? r.get(i).toString() : r.get(i);
+                double[] p = predictionValues(t, out, next * t.outputSize());
+                for (int i = 0; i < p.length; i++) values[r.size() + i] = p[i];
+                next++;
+                return RowFactory.create(values);
+            }
+
+            private void fill() {
+                chunk.clear();
+                next = 0;
+                while (it.hasNext() && chunk.size() < 1024) chunk.add(it.next());
+                double[] x = new double[chunk.size() * n];
+                for (int j = 0; j < chunk.size(); j++) System.arraycopy(features.of(chunk.get(j), n), 0, x, j * n, n);
+                out = bn.value().predictBlock(x, chunk.size());
+            }
+        });
+        return spark.createDataFrame(rows, schema);
+    }
+}

@@ -1,0 +1,94 @@
+package io.sparkbackprop.cli;
+
+import io.sparkbackprop.train.LearningRateSchedule;
+import io.sparkbackprop.train.OptimizerKind;
+import io.sparkbackprop.train.TrainingConfig;
+import picocli.CommandLine.Option;
+
+/** How training converges: the optimizer's own settings, the learning-rate schedule, regularisation and stopping. */
+public final class TrainingOptions {
+    @Option(names = "--momentum", defaultValue = "0.9", description = "μ of --optimizer momentum. Default: ${DEFAULT-VALUE}")
+    double momentum;
+
+    @Option(names = "--nesterov", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Nesterov's form of --optimizer momentum.")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", defaultValue = "0.01",
+            description = "Decoupled weight decay λ of --optimizer adamw (weight matrices, not biases). Default: ${DEFAULT-VALUE}")
+    double weightDecay;
+
+    @Option(names = "--lr-schedule", defaultValue = "constant",
+            description = "constant, step, exponential or cosine. Default: ${DEFAULT-VALUE}")
+    String schedule;
+
+    @Option(names = "--lr-decay", description = "Factor of step decay (default 0.5, every --lr-decay-every epochs) or of "
+            + "exponential decay (default 0.95, per epoch).")
+    Double decay;
+
+    @Option(names = "--lr-decay-every", defaultValue = "10", description = "Epochs between step decays. Default: ${DEFAULT-VALUE}")
+    int decayEvery;
+
+    @Option(names = "--lr-min", defaultValue = "0", description = "The rate the cosine schedule ends at. Default: ${DEFAULT-VALUE}")
+    double minRate;
+
+    @Option(names = "--warmup-epochs", defaultValue = "0",
+            description = "Epochs of linear warm-up to the learning rate before the schedule. Default: ${DEFAULT-VALUE}")
+    int warmupEpochs;
+
+    @Option(names = "--l2", defaultValue = "0", description = "L2 penalty λ: adds (λ/2)·ΣW² over the weight matrices to the "
+            + "objective. Default: ${DEFAULT-VALUE}")
+    double l2;
+
+    @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
+            description = "Drop each hidden unit's output with probability P while training (inverted dropout; off when "
+            + "testing and predicting). Default: ${DEFAULT-VALUE}")
+    double dropout;
+
+    @Option(names = "--clip-norm", defaultValue = "0",
+            description = "Scale a step's gradient down to this Euclidean norm when longer; 0 = no clipping. Default: ${DEFAULT-VALUE}")
+    double clipNorm;
+
+    @Option(names = "--early-stopping", defaultValue = "0", paramLabel = "PATIENCE",
+            description = "Stop when the test loss has not improved for PATIENCE evaluations and keep the best epoch's "
+            + "weights; needs a test set. 0 = off. Default: ${DEFAULT-VALUE}")
+    int earlyStopping;
+
+    @Option(names = "--tol", defaultValue = "0", description = "Stop when 3 epochs in a row improve the best train loss by less "
+            + "than this fraction; 0 = off. Default: ${DEFAULT-VALUE}")
+    double tol;
+
+    /** The config with these settings, each refused with the option's name when out of range. */
+    TrainingConfig apply(TrainingConfig c, OptimizerKind kind) {
+        if (nesterov && kind != OptimizerKind.MOMENTUM) {
+            throw new IllegalArgumentException("--nesterov applies to --optimizer momentum, not " + kind.id());
+        }
+        require(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got " + momentum);
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be 0 or positive, got " + weightDecay);
+        require(decay == null || (decay > 0 && decay <= 1), "--lr-decay must be in (0, 1], got " + decay);
+        require(decayEvery > 0, "--lr-decay-every must be at least 1, got " + decayEvery);
+        require(minRate >= 0 && Double.isFinite(minRate), "--lr-min must be 0 or positive, got " + minRate);
+        require(warmupEpochs >= 0, "--warmup-epochs must be 0 or positive, got " + warmupEpochs);
+        require(warmupEpochs == 0 || warmupEpochs < c.epochs(), "--warmup-epochs " + warmupEpochs + " leaves none of the "
+                + c.epochs() + " --epochs to train in");
+        require(l2 >= 0 && Double.isFinite(l2), "--l2 must be 0 or positive, got " + l2);
+        require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
+        require(clipNorm >= 0 && Double.isFinite(clipNorm), "--clip-norm must be 0 (off) or positive, got " + clipNorm);
+        require(earlyStopping >= 0, "--early-stopping must be 0 (off) or a positive number of evaluations, got " + earlyStopping);
+        require(tol >= 0 && Double.isFinite(tol), "--tol must be 0 (off) or positive, got " + tol);
+        LearningRateSchedule s;
+        try {
+            s = LearningRateSchedule.of(schedule, decay, decayEvery, minRate, warmupEpochs);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--lr-schedule: " + e.getMessage());
+        }
+        require(s.kind() != LearningRateSchedule.Kind.COSINE || minRate <= c.learningRate(),
+                "--lr-min " + minRate + " is above the learning rate " + c.learningRate());
+        return c.withMomentum(momentum).withNesterov(nesterov).withWeightDecay(weightDecay).withSchedule(s).withL2(l2)
+                .withDropout(dropout).withClipNorm(clipNorm).withEarlyStopping(earlyStopping).withTol(tol);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException(message);
+    }
+}

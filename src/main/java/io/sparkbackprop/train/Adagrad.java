@@ -1,0 +1,49 @@
+package io.sparkbackprop.train;
+
+/**
+ * Adagrad (Duchi, Hazan and Singer, 2011): each weight's step shrinks with the sum of its squared gradients,
+ * G ← G + g², w −= lr · g / (√G + ε), with G in the weights' flat layout.
+ */
+public final class Adagrad implements Optimizer {
+    private final double learningRate;
+    private final double epsilon;
+    private final double[] sumSquares;
+    private long steps;
+
+    public Adagrad(int numParams, double learningRate, double epsilon) {
+        this.learningRate = learningRate;
+        this.epsilon = epsilon;
+        this.sumSquares = new double[numParams];
+    }
+
+    /** ε 1e-10. */
+    public Adagrad(int numParams, double learningRate) {
+        this(numParams, learningRate, 1e-10);
+    }
+
+    @Override
+    public void step(double[] w, double[] g, double lr) {
+        for (int i = 0; i < w.length; i++) {
+            sumSquares[i] += g[i] * g[i];
+            w[i] -= lr * g[i] / (Math.sqrt(sumSquares[i]) + epsilon);
+        }
+        steps++;
+    }
+
+    @Override
+    public double learningRate() {
+        return learningRate;
+    }
+
+    @Override
+    public OptimizerState state() {
+        return new OptimizerState("adagrad", steps, new double[][] {sumSquares});
+    }
+
+    @Override
+    public void restore(OptimizerState s) {
+        s.requireShape("adagrad", 1, sumSquares.length);
+        System.arraycopy(s.slots()[0], 0, sumSquares, 0, sumSquares.length);
+        steps = s.steps();
+    }
+}
