@@ -42,8 +42,6 @@ public final class Adagrad implements Optimizer {
 
     @Override
     public void restore(OptimizerState s) {
-        s.requireShape("adagrad", 1, sumSquares.length);
-        System.arraycopy(s.slots()[0], 0, sumSquares, 0, sumSquares.length);
-        steps = s.steps();
+        steps = s.restoreInto("adagrad", sumSquares);
     }
 }

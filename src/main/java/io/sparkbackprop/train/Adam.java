@@ -79,11 +79,7 @@ public final class Adam implements Optimizer {
 
     @Override
     public void restore(OptimizerState s) {
-        s.requireShape(name, 2, m.length);
-        double[][] slots = s.slots();
-        System.arraycopy(slots[0], 0, m, 0, m.length);
-        System.arraycopy(slots[1], 0, v, 0, v.length);
-        t = s.steps();
+        t = s.restoreInto(name, m, v);
     }
 
     /** Updates taken so far. */

@@ -46,8 +46,6 @@ public final class Momentum implements Optimizer {
 
     @Override
     public void restore(OptimizerState s) {
-        s.requireShape(name(), 1, velocity.length);
-        System.arraycopy(s.slots()[0], 0, velocity, 0, velocity.length);
-        steps = s.steps();
+        steps = s.restoreInto(name(), velocity);
     }
 }

@@ -20,18 +20,24 @@ public record OptimizerState(String optimizer, long steps, double[][] slots) imp
         return c;
     }
 
-    /** Checks that a state fits an optimizer before it is restored. */
-    void requireShape(String name, int slotCount, int numParams) {
+    /**
+     * The one way an optimizer restores itself: checks that this is {@code name}'s state with one slot per
+     * target array, of the same length, copies each slot into its target and returns the updates taken.
+     */
+    long restoreInto(String name, double[]... targets) {
         if (!optimizer.equals(name)) {
             throw new IllegalArgumentException("the saved optimizer state is " + optimizer + "'s, not " + name + "'s");
         }
-        if (slots.length != slotCount) {
-            throw new IllegalArgumentException("the saved " + name + " state has " + slots.length + " slots, expected " + slotCount);
+        if (slots.length != targets.length) {
+            throw new IllegalArgumentException("the saved " + name + " state has " + slots.length + " slots, expected " + targets.length);
         }
-        for (double[] s : slots) {
-            if (s.length != numParams) {
-                throw new IllegalArgumentException("the saved " + name + " state is for " + s.length + " weights, not " + numParams);
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i].length != targets[i].length) {
+                throw new IllegalArgumentException("the saved " + name + " state is for " + slots[i].length + " weights, not "
+                        + targets[i].length);
             }
         }
+        for (int i = 0; i < slots.length; i++) System.arraycopy(slots[i], 0, targets[i], 0, targets[i].length);
+        return steps;
     }
 }

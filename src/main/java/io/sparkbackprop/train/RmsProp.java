@@ -44,8 +44,6 @@ public final class RmsProp implements Optimizer {
 
     @Override
     public void restore(OptimizerState s) {
-        s.requireShape("rmsprop", 1, meanSquare.length);
-        System.arraycopy(s.slots()[0], 0, meanSquare, 0, meanSquare.length);
-        steps = s.steps();
+        steps = s.restoreInto("rmsprop", meanSquare);
     }
 }

@@ -27,7 +27,6 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void restore(OptimizerState s) {
-        s.requireShape("sgd", 0, 0);
-        steps = s.steps();
+        steps = s.restoreInto("sgd");
     }
 }
