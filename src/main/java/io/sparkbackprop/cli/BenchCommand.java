@@ -11,8 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,8 +32,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--master", defaultValue = "local[*]", description = "Spark master when none is configured (spark-submit passes its own). Default: ${DEFAULT-VALUE}")
-    String master;
+    @Mixin
+    SparkMasterOption master = new SparkMasterOption();
 
     @Option(names = "--mnist", paramLabel = "DIR", description = "Directory with the MNIST IDX files (t10k-images-idx3-ubyte[.gz] and labels, "
             + "optionally train-*; names may start with mnist-). Default: generated data of MNIST's shape.")
@@ -102,9 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchSettings settings = settings();
         Path target = output != null ? output : OutputDirectory.freshRunDirectory(Paths.get("runs", "bench"), Clock.systemDefaultZone());
         OutputDirectory.checkWritable(target, overwrite);
-        SparkConf conf = new SparkConf(true).setAppName("spark-backprop bench");
-        if (!conf.contains("spark.master")) conf.setMaster(master);
-        BenchReport report = Bench.run(conf, settings);
+        BenchReport report = Bench.run(master.conf("spark-backprop bench"), settings);
         spec.commandLine().getOut().print(report.table());
         spec.commandLine().getOut().flush();
         OutputDirectory.commit(target, overwrite, dir -> {

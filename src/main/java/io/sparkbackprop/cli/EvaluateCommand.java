@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
@@ -20,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -37,8 +37,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--master", defaultValue = "local[*]", description = "Spark master when none is configured. Default: ${DEFAULT-VALUE}")
-    String master;
+    @Mixin
+    SparkMasterOption master = new SparkMasterOption();
 
     @Option(names = "--model", required = true, description = "A train run's --output directory, or a model.json.")
     Path model;
@@ -59,9 +59,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (t.loss() != Loss.CROSS_ENTROPY && t.outputSize() != 1) {
             throw new IllegalArgumentException("evaluate reads one label per row, but this model has " + t.outputSize() + " outputs");
         }
-        SparkConf conf = new SparkConf(true).setAppName("spark-backprop evaluate");
-        if (!conf.contains("spark.master")) conf.setMaster(master);
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark = SparkSession.builder().config(master.conf("spark-backprop evaluate")).getOrCreate();
         try {
             LabeledData d = DataReader.read(spark, data, DataFormat.detect(data, format), label, t.inputSize());
             double[] stats = stats(spark, d, net);

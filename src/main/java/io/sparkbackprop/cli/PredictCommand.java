@@ -11,7 +11,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -27,6 +26,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -41,8 +41,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--master", defaultValue = "local[*]", description = "Spark master when none is configured. Default: ${DEFAULT-VALUE}")
-    String master;
+    @Mixin
+    SparkMasterOption master = new SparkMasterOption();
 
     @Option(names = "--model", required = true, description = "A train run's --output directory, or a model.json.")
     Path model;
@@ -74,9 +74,7 @@ public final class PredictCommand implements Callable<Integer> {
         if (!outFormat.equals("csv") && !outFormat.equals("parquet")) {
             throw new IllegalArgumentException("unknown --output-format '" + outputFormat + "'; valid formats: csv, parquet");
         }
-        SparkConf conf = new SparkConf(true).setAppName("spark-backprop predict");
-        if (!conf.contains("spark.master")) conf.setMaster(master);
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark = SparkSession.builder().config(master.conf("spark-backprop predict")).getOrCreate();
         try {
             Input in = Input.read(spark, data, DataFormat.detect(data, format), label, net.topology().inputSize());
             SingleFileOutput.check(in.frame(), output, overwrite);

@@ -20,7 +20,6 @@ import java.nio.file.Paths;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -35,9 +34,8 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 
-    @Option(names = "--master", description = "Spark master when none is configured (spark-submit passes its own). Default: ${DEFAULT-VALUE}",
-            defaultValue = "local[*]")
-    String master;
+    @Mixin
+    SparkMasterOption master = new SparkMasterOption();
 
     // Read by JobFile before picocli parses (the file's values are the defaults); declared here so that it
     // is accepted and documented.
@@ -103,7 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
         checkpoint.validate();
         Network initial = network.initialModel();
 
-        SparkSession spark = SparkSession.builder().config(sparkConf()).getOrCreate();
+        SparkSession spark = SparkSession.builder().config(master.conf("spark-backprop train")).getOrCreate();
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             Checkpoints checkpoints = checkpoint.dir == null ? null : new Checkpoints(checkpoint.dir, sc.hadoopConfiguration());
@@ -155,11 +153,5 @@ public final class TrainCommand implements Callable<Integer> {
         } finally {
             spark.stop();
         }
-    }
-
-    private SparkConf sparkConf() {
-        SparkConf conf = new SparkConf(true).setAppName("spark-backprop train");
-        if (!conf.contains("spark.master")) conf.setMaster(master);
-        return conf;
     }
 }
