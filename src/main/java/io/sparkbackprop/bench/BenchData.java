@@ -3,9 +3,9 @@ package io.sparkbackprop.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
+import io.sparkbackprop.data.Generated;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -68,34 +68,18 @@ public record BenchData(Dataset<Row> train, Dataset<Row> test, long trainRows, l
      * data is for timing. Partition p draws from (seed, stream, p), so the data depends only on those.
      */
     static JavaRDD<Row> generate(JavaSparkContext sc, long rows, int partitions, long seed, int stream) {
-        List<Integer> ids = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) ids.add(p);
-        return sc.parallelize(ids, partitions).mapPartitions(it -> {
-            int p = it.next();
-            long from = rows * p / partitions;
-            long to = rows * (p + 1) / partitions;
+        return Generated.perPartition(sc, rows, partitions, (p, count) -> {
             boolean[][] prototypes = prototypes(seed);
             SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (1 + p + 7919L * stream)));
-            return new Iterator<Row>() {
-                long i = from;
-
-                @Override
-                public boolean hasNext() {
-                    return i < to;
+            return Generated.take(count, () -> {
+                int label = rng.nextInt(MnistFiles.CLASSES);
+                double[] x = new double[MnistFiles.PIXELS];
+                for (int j = 0; j < x.length; j++) {
+                    boolean lit = prototypes[label][j] ^ rng.nextDouble() < 0.2;
+                    x[j] = lit ? 0.5 + 0.5 * rng.nextDouble() : 0.0;
                 }
-
-                @Override
-                public Row next() {
-                    i++;
-                    int label = rng.nextInt(MnistFiles.CLASSES);
-                    double[] x = new double[MnistFiles.PIXELS];
-                    for (int j = 0; j < x.length; j++) {
-                        boolean lit = prototypes[label][j] ^ rng.nextDouble() < 0.2;
-                        x[j] = lit ? 0.5 + 0.5 * rng.nextDouble() : 0.0;
-                    }
-                    return RowFactory.create(Vectors.dense(x), (double) label);
-                }
-            };
+                return RowFactory.create(Vectors.dense(x), (double) label);
+            });
         });
     }
 

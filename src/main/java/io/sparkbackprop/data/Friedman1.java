@@ -1,8 +1,6 @@
 package io.sparkbackprop.data;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -29,29 +27,13 @@ public final class Friedman1 {
      * generator seeded by (seed, p), so the data depends only on seed, rows and partitions.
      */
     public static JavaRDD<Block> generate(JavaSparkContext sc, long rows, int partitions, long seed, int blockCapacity) {
-        List<Integer> ids = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) ids.add(p);
-        return sc.parallelize(ids, partitions).mapPartitions(it -> {
-            int p = it.next();
-            long from = rows * p / partitions;
-            long to = rows * (p + 1) / partitions;
+        return Generated.perPartition(sc, rows, partitions, (p, count) -> {
             SplittableRandom rng = new SplittableRandom(mix(seed, p));
-            Iterator<BlockStacker.Row> generated = new Iterator<>() {
-                long i = from;
-
-                @Override
-                public boolean hasNext() {
-                    return i < to;
-                }
-
-                @Override
-                public BlockStacker.Row next() {
-                    i++;
-                    double[] x = new double[FEATURES];
-                    for (int f = 0; f < FEATURES; f++) x[f] = rng.nextDouble();
-                    return new BlockStacker.Row(x, new double[] {target(x, 0) + rng.nextGaussian()});
-                }
-            };
+            Iterator<BlockStacker.Row> generated = Generated.take(count, () -> {
+                double[] x = new double[FEATURES];
+                for (int f = 0; f < FEATURES; f++) x[f] = rng.nextDouble();
+                return new BlockStacker.Row(x, new double[] {target(x, 0) + rng.nextGaussian()});
+            });
             return BlockStacker.stack(generated, FEATURES, 1, blockCapacity);
         });
     }
