@@ -2,6 +2,7 @@ package io.sparkbackprop.cli;
 
 import io.sparkbackprop.data.Block;
 import io.sparkbackprop.data.Blocks;
+import io.sparkbackprop.data.ClassLabels;
 import io.sparkbackprop.data.DataFormat;
 import io.sparkbackprop.data.DataReader;
 import io.sparkbackprop.data.Friedman1;
@@ -17,7 +18,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 
 /**
  * The cached training and test sets a run trains on, the topology that fits them and the scaling
@@ -89,31 +89,19 @@ record Inputs(TrainingSet train, TrainingSet test, Topology topology, Scaling sc
 
     /** A model being continued knows k classes: every label must be one of 0..k−1. */
     private static void checkClasses(Dataset<Row> frame, int k, String path) {
-        Row r = frame.agg(functions.min("label"), functions.max("label"),
-                functions.sum(functions.when(functions.col("label").notEqual(functions.floor(functions.col("label"))), 1).otherwise(0)))
-                .first();
-        if (r.isNullAt(0)) return;
-        double min = r.getDouble(0);
-        double max = r.getDouble(1);
-        long fractional = r.isNullAt(2) ? 0 : r.getLong(2);
-        if (min < 0 || max > k - 1 || fractional > 0) {
-            throw new IllegalArgumentException(path + ": labels range from " + min + " to " + max + (fractional > 0 ? " (" + fractional
-                    + " not whole numbers)" : "") + ", but the model being continued has the classes 0.." + (k - 1)
-                    + "; give labels in that range or train a new model without --init-model");
-        }
+        ClassLabels.of(frame, "label").ifPresent(labels -> {
+            if (labels.max() > k - 1) {
+                throw new IllegalArgumentException(path + ": labels range from " + labels.min() + " to " + labels.max()
+                        + ", but the model being continued has the classes 0.." + (k - 1)
+                        + "; give labels in that range or train a new model without --init-model");
+            }
+        });
     }
 
     /** Classes are 0..max label; the model being continued fixes their number. */
     private static int numClasses(Dataset<Row> frame, Network initial) {
         if (initial != null) return initial.topology().outputSize();
-        Row r = frame.agg(functions.max("label"), functions.min("label")).first();
-        if (r.isNullAt(0)) throw new IllegalArgumentException("no training rows");
-        double max = r.getDouble(0);
-        double min = r.getDouble(1);
-        if (min < 0 || max != Math.rint(max)) {
-            throw new IllegalArgumentException("cross-entropy needs class labels 0, 1, 2, ...; found labels from " + min + " to " + max);
-        }
-        return Math.max(2, (int) max + 1);
+        return ClassLabels.of(frame, "label").orElseThrow(() -> new IllegalArgumentException("no training rows")).numClasses();
     }
 
 }

@@ -1,5 +1,6 @@
 package io.sparkbackprop.ml;
 
+import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Network;
 import java.util.NoSuchElementException;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
@@ -91,14 +92,7 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
             v[1] = p;
             return raw;
         }
-        double max = Double.NEGATIVE_INFINITY;
-        for (double x : v) max = Math.max(max, x);
-        double sum = 0;
-        for (int i = 0; i < v.length; i++) {
-            v[i] = Math.exp(v[i] - max);
-            sum += v[i];
-        }
-        for (int i = 0; i < v.length; i++) v[i] /= sum;
+        Activation.softmaxInPlace(v);
         return raw;
     }
 

@@ -1,5 +1,6 @@
 package io.sparkbackprop.ml;
 
+import io.sparkbackprop.data.ClassLabels;
 import io.sparkbackprop.nn.Loss;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
@@ -9,7 +10,6 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -67,25 +67,8 @@ public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, N
 
     /** 1 + the largest label, after checking that every label is a class index. */
     static int numClasses(Dataset<Row> df, String labelCol) {
-        var label = df.col(labelCol);
-        Row r = df.agg(functions.max(label), functions.min(label),
-                functions.sum(functions.when(label.isNull().or(functions.isnan(label)).or(label.notEqual(functions.floor(label))), 1)
-                        .otherwise(0)),
-                functions.first(functions.when(label.isNull().or(functions.isnan(label)).or(label.notEqual(functions.floor(label))),
-                        label.cast("string")), true)).first();
-        if (r.isNullAt(0)) throw new IllegalArgumentException("labelCol '" + labelCol + "' has no values: the dataset is empty");
-        long bad = r.isNullAt(2) ? 0 : ((Number) r.get(2)).longValue();
-        if (bad > 0) {
-            throw new IllegalArgumentException("labelCol '" + labelCol + "' has " + bad + " value(s) that are not class indices, e.g. "
-                    + r.get(3) + "; labels must be 0, 1, 2, ... (index string labels with StringIndexer)");
-        }
-        double min = ((Number) r.get(1)).doubleValue();
-        double max = ((Number) r.get(0)).doubleValue();
-        if (min < 0) {
-            throw new IllegalArgumentException("labelCol '" + labelCol + "' has the negative label " + min + "; labels must be 0, 1, 2, ...");
-        }
-        if (max > 100_000) throw new IllegalArgumentException("labelCol '" + labelCol + "' has the label " + max + ": too many classes");
-        return Math.max(2, (int) max + 1);
+        return ClassLabels.of(df, labelCol).orElseThrow(() -> new IllegalArgumentException(
+                "labelCol '" + labelCol + "' has no values: the dataset is empty")).numClasses();
     }
 
     @Override

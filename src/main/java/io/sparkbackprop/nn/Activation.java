@@ -82,6 +82,11 @@ public enum Activation {
                 + Arrays.stream(values()).map(Activation::id).collect(Collectors.joining(", ")));
     }
 
+    /** Softmax of one vector, in place (what a softmax output layer computes per column). */
+    public static void softmaxInPlace(double[] v) {
+        SOFTMAX.apply(v, v, v.length, v.length);
+    }
+
     static double sigmoid(double z) {
         // Two branches so exp never overflows for large |z|.
         if (z >= 0) return 1.0 / (1.0 + Math.exp(-z));
