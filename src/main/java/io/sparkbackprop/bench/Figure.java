@@ -32,6 +32,12 @@ public record Figure(String section, String metric, String unit, double ours, do
         return new Figure(section, metric, unit, ours, baseline, ratio, target, v, note == null ? "" : note);
     }
 
+    /** How far the ratio is from its target, as a fraction of the target (0 when met): 1.2 against "<= 1" is 0.2. */
+    public double shortfall() {
+        if (target == null || target.met(ratio)) return 0;
+        return target.atMost() ? ratio / target.bound() - 1 : 1 - ratio / target.bound();
+    }
+
     public Figure withNote(String more) {
         String joined = note.isEmpty() ? more : note + "; " + more;
         return new Figure(section, metric, unit, ours, baseline, ratio, target, verdict, joined);

@@ -75,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mllib-max-iter", defaultValue = "150", description = "MLlib l-bfgs iterations at most in the accuracy race. Default: ${DEFAULT-VALUE}")
     int mllibMaxIter;
 
-    @Option(names = "--scaling-rows", defaultValue = "40000", description = "Generated rows for local[1] vs local[2]: enough that "
+    @Option(names = "--scaling-rows", defaultValue = "80000", description = "Generated rows for local[1] vs local[2]: enough that "
             + "compute dominates a full-batch step. Default: ${DEFAULT-VALUE}")
     int scalingRows;
 

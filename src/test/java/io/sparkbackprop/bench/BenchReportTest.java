@@ -40,6 +40,10 @@ class BenchReportTest {
         assertEquals(Figure.Verdict.INFO, f.get(3).verdict(), "a figure without target needs no baseline");
         assertEquals(Figure.Verdict.INFO, Figure.of("s", "m", "u", 2, 1, null, "").verdict());
         assertEquals(Figure.Verdict.NOT_MEASURED, Figure.of("s", "m", "u", Double.NaN, 1, null, "").verdict());
+        assertEquals(0, f.get(0).shortfall());
+        // 1.111 against ">= 1.7": 34.6% short
+        assertEquals(1 - (1e5 / 3 / 3e4) / 1.7, f.get(1).shortfall(), 1e-12);
+        assertEquals(0.2, Figure.of("s", "m", "u", 1.2, 1, Target.atMost(1), "").shortfall(), 1e-12);
         assertTrue(Target.atMost(0.9).met(0.9) && !Target.atMost(0.9).met(0.9000001));
         assertTrue(Target.atLeast(1.7).met(1.7) && !Target.atLeast(1.7).met(1.69));
     }

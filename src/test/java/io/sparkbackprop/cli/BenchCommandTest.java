@@ -53,6 +53,7 @@ class BenchCommandTest {
             if (f.target() != null && Double.isFinite(f.ratio())) {
                 assertEquals(f.target().met(f.ratio()) ? Figure.Verdict.PASS : Figure.Verdict.MISS, f.verdict(), f.metric());
             }
+            if (f.verdict() == Figure.Verdict.MISS) assertTrue(f.note().contains("missed by"), f.note());
         }
         // A few iterations on 400 rows can vanish in the noise of a fit's fixed costs: then the figure says so.
         Figure iteration = find(report, "s per full-batch iteration");
