@@ -58,6 +58,12 @@ public final class TrainingOptions {
             + "than this fraction; 0 = off. Default: ${DEFAULT-VALUE}")
     double tol;
 
+    @Option(names = "--local-steps", defaultValue = "1", paramLabel = "K",
+            description = "Mini-batch steps each partition takes on its own per Spark job, after which the models are "
+            + "averaged (parameter averaging); for when the per-job cost dominates small steps. 1 = synchronous, one job per "
+            + "step. Needs a --batch-size. Default: ${DEFAULT-VALUE}")
+    int localSteps;
+
     /** The config with these settings, each refused with the option's name when out of range. */
     TrainingConfig apply(TrainingConfig c, OptimizerKind kind) {
         if (nesterov && kind != OptimizerKind.MOMENTUM) {
@@ -76,6 +82,9 @@ public final class TrainingOptions {
         require(clipNorm >= 0 && Double.isFinite(clipNorm), "--clip-norm must be 0 (off) or positive, got " + clipNorm);
         require(earlyStopping >= 0, "--early-stopping must be 0 (off) or a positive number of evaluations, got " + earlyStopping);
         require(tol >= 0 && Double.isFinite(tol), "--tol must be 0 (off) or positive, got " + tol);
+        require(localSteps >= 1, "--local-steps must be at least 1 (1 = synchronous), got " + localSteps);
+        require(localSteps == 1 || c.batchSize() > 0, "--local-steps " + localSteps + " groups mini-batch steps into one Spark job, "
+                + "but --batch-size 0 is a full batch, one step per epoch: give a --batch-size or use --local-steps 1");
         LearningRateSchedule s;
         try {
             s = LearningRateSchedule.of(schedule, decay, decayEvery, minRate, warmupEpochs);
@@ -85,7 +94,8 @@ public final class TrainingOptions {
         require(s.kind() != LearningRateSchedule.Kind.COSINE || minRate <= c.learningRate(),
                 "--lr-min " + minRate + " is above the learning rate " + c.learningRate());
         return c.withMomentum(momentum).withNesterov(nesterov).withWeightDecay(weightDecay).withSchedule(s).withL2(l2)
-                .withDropout(dropout).withClipNorm(clipNorm).withEarlyStopping(earlyStopping).withTol(tol);
+                .withDropout(dropout).withClipNorm(clipNorm).withEarlyStopping(earlyStopping).withTol(tol)
+                .withLocalSteps(localSteps);
     }
 
     private static void require(boolean ok, String message) {

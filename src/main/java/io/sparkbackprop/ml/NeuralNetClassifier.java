@@ -234,6 +234,11 @@ public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, N
         return this;
     }
 
+    public NeuralNetClassifier setLocalSteps(int v) {
+        set(localSteps(), v);
+        return this;
+    }
+
     public NeuralNetClassifier setEarlyStopping(int v) {
         set(earlyStopping(), v);
         return this;

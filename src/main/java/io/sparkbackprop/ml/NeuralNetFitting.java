@@ -83,13 +83,18 @@ final class NeuralNetFitting {
             }
             double[] w0 = initialWeights(p, topology, initial);
             OptimizerKind kind = OptimizerKind.fromId(p.getOptimizer());
+            if (p.getLocalSteps() > 1 && p.getBatchSize() == 0) {
+                throw new IllegalArgumentException("localSteps " + p.getLocalSteps() + " groups mini-batch steps into one Spark job, but "
+                        + "batchSize 0 is a full batch, one step per epoch: set batchSize above 0 or localSteps to 1");
+            }
             TrainingConfig config = TrainingConfig.defaults().withEpochs(p.getMaxIter()).withBatchSize(p.getBatchSize())
                     .withOptimizer(kind).withLearningRate(p.getStepSize()).withSeed(p.getSeed())
                     .withAggregationDepth(p.getAggregationDepth()).withTol(p.getTol()).withMomentum(p.getMomentum())
                     .withNesterov(p.getNesterov()).withWeightDecay(p.getWeightDecay())
                     .withSchedule(LearningRateSchedule.of(p.getLrSchedule(), p.getLrDecay() == 0 ? null : p.getLrDecay(),
                             p.getLrDecayEvery(), p.getLrMin(), p.getWarmupEpochs()))
-                    .withL2(p.getL2()).withDropout(p.getDropout()).withClipNorm(p.getClipNorm()).withEarlyStopping(p.getEarlyStopping());
+                    .withL2(p.getL2()).withDropout(p.getDropout()).withClipNorm(p.getClipNorm()).withEarlyStopping(p.getEarlyStopping())
+                    .withLocalSteps(p.getLocalSteps());
             if (config.earlyStopping() > 0 && (validationSet == null || validationSet.rows() == 0)) {
                 throw new IllegalArgumentException("earlyStopping watches the validation loss: set validationIndicatorCol and mark some "
                         + "rows as validation rows, or set earlyStopping to 0");

@@ -113,6 +113,15 @@ public interface NeuralNetParams extends Params {
                 + "and keep the best epoch's weights (needs validationIndicatorCol); 0 = off", ParamValidators.gtEq(0));
     }
 
+    default IntParam localSteps() {
+        return new IntParam(this, "localSteps", "mini-batch steps each partition takes on its own per Spark job before the models "
+                + "are averaged (>= 1; 1 = synchronous, one job per step; above 1 needs batchSize > 0)", ParamValidators.gtEq(1));
+    }
+
+    default int getLocalSteps() {
+        return (Integer) getOrDefault(localSteps());
+    }
+
     default double getMomentum() {
         return (Double) getOrDefault(momentum());
     }
@@ -334,6 +343,7 @@ public interface NeuralNetParams extends Params {
         p.setDefault(p.dropout(), 0.0);
         p.setDefault(p.clipNorm(), 0.0);
         p.setDefault(p.earlyStopping(), 0);
+        p.setDefault(p.localSteps(), 1);
     }
 
     /** The initialiser initMode names, or null for auto. */

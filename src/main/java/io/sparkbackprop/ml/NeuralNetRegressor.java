@@ -249,6 +249,11 @@ public final class NeuralNetRegressor extends Regressor<Vector, NeuralNetRegress
         return this;
     }
 
+    public NeuralNetRegressor setLocalSteps(int v) {
+        set(localSteps(), v);
+        return this;
+    }
+
     public NeuralNetRegressor setEarlyStopping(int v) {
         set(earlyStopping(), v);
         return this;

@@ -43,6 +43,8 @@ public final class CheckpointWriter implements TrainingListener {
             default -> { }
         }
         s.put("early_stopping", Integer.toString(c.earlyStopping()));
+        // Local steps average the partitions' models every K steps: another trajectory than K = 1's.
+        s.put("local_steps", Integer.toString(c.localSteps()));
         return Map.copyOf(s);
     }
 }

@@ -10,8 +10,9 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * The distributed step loop. Each step: broadcast the weights, run one job that sums every partition's
  * gradient over its share of the batch (treeAggregate), destroy the broadcast, divide by the batch's
- * rows and let the optimizer update the weights on the driver. After an epoch, when due, one more job
- * measures the test loss.
+ * rows and let the optimizer update the weights on the driver. With local steps K > 1, one job instead
+ * covers up to K steps, each partition stepping on its own, and the driver averages the models
+ * ({@link LocalStepsJob}). After an epoch, when due, one more job measures the test loss.
  */
 public final class Trainer {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
@@ -62,8 +63,8 @@ public final class Trainer {
         long clockStart = System.nanoTime();
         long steps = start.steps();
         double rowsSeen = 0;
-        double lastGoodLoss = Double.NaN;
-        double firstNorm = -1;
+        DivergenceGuard guard = new DivergenceGuard(config.learningRate());
+        LocalStepsJob local = config.localSteps() > 1 ? new LocalStepsJob(sc, config, t, train, plan) : null;
         double bestTrainLoss = start.bestTrainLoss();
         int epochsWithoutProgress = start.epochsWithoutProgress();
         // Early stopping's bookkeeping: the best test loss so far, its epoch and weights.
@@ -85,6 +86,29 @@ public final class Trainer {
             double epochRows = 0;
             double lr = config.learningRate();
             for (int step = 0; step < plan.stepsPerEpoch(); step++) {
+                if (local != null) {
+                    // Up to K steps in one job, never past the epoch's end; the loop's step++ adds the last.
+                    int k = Math.min(config.localSteps(), plan.stepsPerEpoch() - step);
+                    LocalStepsJob.Outcome o = local.run(w, optimizer.state(), epoch, step, k);
+                    for (int i = 0; i < k; i++) {
+                        listener.onStep(epoch, step + i, o.lossSums()[i], o.rows()[i]);
+                        if (o.rows()[i] == 0) continue;
+                        guard.checkLoss(epoch, step + i + 1, o.lossSums()[i]);
+                        guard.checkGradientNorm(epoch, step + i + 1, o.gradientNorms()[i]);
+                        guard.accepted(o.lossSums()[i], o.rows()[i]);
+                        lr = config.schedule().rate(config.learningRate(), epoch, step + i, plan.stepsPerEpoch(), config.epochs());
+                        epochLoss += o.lossSums()[i];
+                        epochRows += o.rows()[i];
+                    }
+                    if (o.weights() != null) {
+                        guard.checkFinite(epoch, step + k, o.weights(), "the averaged weights");
+                        for (double[] slot : o.slots()) guard.checkFinite(epoch, step + k, slot, "the averaged optimizer slots");
+                    }
+                    o.applyTo(w, optimizer);
+                    steps += o.stepsTaken();
+                    step += k - 1;
+                    continue;
+                }
                 Broadcast<double[]> bw = sc.broadcast(w.clone());
                 double[] agg;
                 try {
@@ -99,28 +123,18 @@ public final class Trainer {
                 double rows = agg[p + 1];
                 listener.onStep(epoch, step, lossSum, rows);
                 if (rows == 0) continue;
-                if (!Double.isFinite(lossSum)) {
-                    throw new DivergenceException(epoch, step + 1, "the batch loss is " + lossSum, lastGoodLoss, config.learningRate());
-                }
+                guard.checkLoss(epoch, step + 1, lossSum);
                 double[] g = java.util.Arrays.copyOf(agg, p);
                 double squares = 0;
                 for (int i = 0; i < p; i++) {
                     g[i] /= rows;
                     squares += g[i] * g[i];
                 }
-                double norm = Math.sqrt(squares);
-                if (!Double.isFinite(norm)) {
-                    throw new DivergenceException(epoch, step + 1, "the gradient is not finite", lastGoodLoss, config.learningRate());
-                }
-                if (firstNorm < 0) firstNorm = Math.max(norm, 1.0);
-                if (norm > EXPLODING * firstNorm) {
-                    throw new DivergenceException(epoch, step + 1, String.format(java.util.Locale.ROOT,
-                            "the gradient norm %.3g is over %.0e times the first step's", norm, EXPLODING), lastGoodLoss, config.learningRate());
-                }
+                guard.checkGradientNorm(epoch, step + 1, Math.sqrt(squares));
                 if (adjustment.changesAnything()) adjustment.apply(w, g);
                 lr = config.schedule().rate(config.learningRate(), epoch, step, plan.stepsPerEpoch(), config.epochs());
                 optimizer.step(w, g, lr);
-                lastGoodLoss = lossSum / rows;
+                guard.accepted(lossSum, rows);
                 epochLoss += lossSum;
                 epochRows += rows;
                 steps++;
@@ -133,9 +147,7 @@ public final class Trainer {
                 double[] e = evaluate(test, t, w);
                 testLoss = e[0];
                 testAccuracy = e[1];
-                if (!Double.isFinite(testLoss)) {
-                    throw new DivergenceException(epoch, plan.stepsPerEpoch(), "the test loss is " + testLoss, lastGoodLoss, config.learningRate());
-                }
+                if (!Double.isFinite(testLoss)) throw guard.diverged(epoch, plan.stepsPerEpoch(), "the test loss is " + testLoss);
             }
             EpochRecord record = new EpochRecord(epoch, epochLoss / epochRows, testLoss,
                     secondsBefore + (System.nanoTime() - clockStart) / 1e9, testAccuracy, lr);

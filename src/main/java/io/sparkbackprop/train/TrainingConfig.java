@@ -15,11 +15,14 @@ import java.util.function.Consumer;
  * @param clipNorm      largest Euclidean norm of a step's gradient, scaled down to it when longer; 0 = no clipping
  * @param earlyStopping stop after this many evaluations of the test loss without a new best and keep the best
  *                      weights; 0 = off
+ * @param localSteps    mini-batch steps each partition takes on its own per Spark job before the driver averages
+ *                      the models (see {@link LocalStepsJob}); 1 = synchronous, one job per step
  */
 public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer, double learningRate, long seed,
                              int evalEvery, int aggregationDepth, int chunkSize, int logEvery, double tol,
                              double momentum, boolean nesterov, double weightDecay, LearningRateSchedule schedule,
-                             double l2, double dropout, double clipNorm, int earlyStopping) {
+                             double l2, double dropout, double clipNorm, int earlyStopping,
+                             int localSteps) {
 
     /** Epochs in a row without a tol-sized improvement of the best train loss before training stops. */
     public static final int TOL_PATIENCE = 3;
@@ -42,7 +45,16 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
         require(clipNorm >= 0 && !Double.isNaN(clipNorm), "clip norm must be 0 (no clipping) or positive, got " + clipNorm);
         require(earlyStopping >= 0, "early-stopping patience must be 0 (off) or positive, got " + earlyStopping);
+        require(localSteps >= 1, "local steps must be at least 1 (1 = synchronous), got " + localSteps);
+        require(localSteps == 1 || batchSize > 0, FULL_BATCH_LOCAL_STEPS);
     }
+
+    /**
+     * Local steps group an epoch's mini-batch steps into one job; a full batch has one step per epoch, so there
+     * is nothing to group (and one local step per partition, averaged, would only be a worse synchronous step).
+     */
+    static final String FULL_BATCH_LOCAL_STEPS = "local steps above 1 need mini-batches (a batch size above 0 and below the"
+            + " training rows): a full batch is one step per epoch, with nothing to group into a job";
 
     private static void require(boolean ok, String message) {
         if (!ok) throw new IllegalArgumentException(message);
@@ -52,7 +64,7 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
     public static TrainingConfig defaults() {
         return new TrainingConfig(20, 256, OptimizerKind.ADAM, OptimizerKind.ADAM.defaultLearningRate(), 42L, 1, 2, 512, 0, 0.0,
                 OptimizerKind.Hyper.DEFAULT_MOMENTUM, false, OptimizerKind.Hyper.DEFAULT_WEIGHT_DECAY, LearningRateSchedule.constant(),
-                0, 0, 0, 0);
+                0, 0, 0, 0, 1);
     }
 
     /** The optimizer's own settings, with the weights that weight decay applies to. */
@@ -63,6 +75,7 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
     /** A mutable copy, so that each with-method names only the field it changes. */
     private static final class Builder {
         int epochs, batchSize, evalEvery, aggregationDepth, chunkSize, logEvery, earlyStopping;
+        int localSteps;
         OptimizerKind optimizer;
         double learningRate, tol, momentum, weightDecay, l2, dropout, clipNorm;
         long seed;
@@ -74,11 +87,13 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
             evalEvery = c.evalEvery; aggregationDepth = c.aggregationDepth; chunkSize = c.chunkSize; logEvery = c.logEvery;
             tol = c.tol; momentum = c.momentum; nesterov = c.nesterov; weightDecay = c.weightDecay; schedule = c.schedule;
             l2 = c.l2; dropout = c.dropout; clipNorm = c.clipNorm; earlyStopping = c.earlyStopping;
+            localSteps = c.localSteps;
         }
 
         TrainingConfig build() {
             return new TrainingConfig(epochs, batchSize, optimizer, learningRate, seed, evalEvery, aggregationDepth, chunkSize,
-                    logEvery, tol, momentum, nesterov, weightDecay, schedule, l2, dropout, clipNorm, earlyStopping);
+                    logEvery, tol, momentum, nesterov, weightDecay, schedule, l2, dropout, clipNorm, earlyStopping,
+                    localSteps);
         }
     }
 
@@ -164,5 +179,10 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
 
     public TrainingConfig withEarlyStopping(int patience) {
         return with(b -> b.earlyStopping = patience);
+    }
+
+    /** K mini-batch steps per partition per Spark job, models averaged after each job; 1 = synchronous. */
+    public TrainingConfig withLocalSteps(int k) {
+        return with(b -> b.localSteps = k);
     }
 }

@@ -1,0 +1,113 @@
+package io.sparkbackprop.train;
+
+import io.sparkbackprop.data.Block;
+import io.sparkbackprop.nn.Topology;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * What one task does with its partition in a local-steps job: starting from the broadcast weights and
+ * optimizer state, it takes K consecutive steps of the epoch on its own, each on exactly the rows the
+ * synchronous mode would give this partition for that step (same {@link BatchPlan} slice, {@link EpochOrder}
+ * and dropout keys, through {@link PartitionPass}), with the same gradient adjustment and scheduled rate.
+ * It returns its model weighted by its rows, so that a {@link TreeSum} of the buffers divided by the total
+ * rows is the row-weighted average of the partitions' models.
+ * <p>
+ * Buffer layout, P weights, S optimizer slots, K steps: [n·w (P), n·slot (S·P), loss sum per step (K),
+ * rows per step (K), rows·gradient norm per step (K), n], n the partition's rows (weight sum) in the job.
+ * Broadcast layout: [w (P), slots (S·P), optimizer steps taken].
+ */
+final class LocalStepsPass {
+    private LocalStepsPass() {
+    }
+
+    /** Everything a task needs besides the data and the broadcast: shipped with the closure, so Serializable. */
+    record Recipe(Topology topology, BatchPlan plan, OptimizerKind optimizer, double learningRate, double momentum,
+                  boolean nesterov, double weightDecay, LearningRateSchedule schedule, int epochs, double l2, double clipNorm,
+                  long seed, int chunk, double dropout) implements Serializable {
+
+        static Recipe of(TrainingConfig c, Topology t, BatchPlan plan) {
+            return new Recipe(t, plan, c.optimizer(), c.learningRate(), c.momentum(), c.nesterov(), c.weightDecay(), c.schedule(),
+                    c.epochs(), c.l2(), c.clipNorm(), c.seed(), c.chunkSize(), c.dropout());
+        }
+
+        /** A fresh optimizer exactly as the Trainer creates it (TrainingConfig.hyper with the weight mask). */
+        Optimizer newOptimizer() {
+            return optimizer.create(topology.numParams(), learningRate,
+                    new OptimizerKind.Hyper(momentum, nesterov, weightDecay, topology.weightMask()));
+        }
+
+        GradientAdjustment adjustment() {
+            return new GradientAdjustment(l2, clipNorm, topology.weightMask());
+        }
+
+        /** The rate of global step {@code step} of {@code epoch}: the synchronous run's. */
+        double rate(int epoch, int step) {
+            return schedule.rate(learningRate, epoch, step, plan.stepsPerEpoch(), epochs);
+        }
+    }
+
+    /** Packs the driver's weights and optimizer state into one array (one broadcast, no extra Kryo class). */
+    static double[] pack(double[] w, OptimizerState state) {
+        double[][] slots = state.slots();
+        int p = w.length;
+        double[] out = new double[p * (1 + slots.length) + 1];
+        System.arraycopy(w, 0, out, 0, p);
+        for (int s = 0; s < slots.length; s++) System.arraycopy(slots[s], 0, out, p * (1 + s), p);
+        out[out.length - 1] = state.steps();
+        return out;
+    }
+
+    static double[] run(Iterator<Block> it, int partition, int partitions, Recipe r, double[] start, int epoch, int first, int k) {
+        Topology t = r.topology();
+        int p = t.numParams();
+        Optimizer optimizer = r.newOptimizer();
+        String name = optimizer.state().optimizer();
+        int slotCount = (start.length - 1) / p - 1;
+        double[][] slots = new double[slotCount][];
+        for (int s = 0; s < slotCount; s++) slots[s] = Arrays.copyOfRange(start, p * (1 + s), p * (2 + s));
+        optimizer.restore(new OptimizerState(name, (long) start[start.length - 1], slots));
+        double[] w = Arrays.copyOf(start, p);
+        GradientAdjustment adjustment = r.adjustment();
+        // Collected once: every step of the job reads the same cached blocks.
+        List<Block> blocks = TrainingSet.collectBlocks(it);
+
+        int perStep = p * (1 + slotCount);
+        double[] out = new double[perStep + 3 * k + 1];
+        double n = 0;
+        for (int i = 0; i < k; i++) {
+            int step = first + i;
+            double[] agg = PartitionPass.gradient(blocks.iterator(), partition, partitions, t, w, r.plan(), r.seed(), epoch, step,
+                    r.chunk(), r.dropout());
+            double lossSum = agg[p];
+            double rows = agg[p + 1];
+            // The loss is the one before this step's update, as the synchronous mode reports it.
+            out[perStep + i] = lossSum;
+            out[perStep + k + i] = rows;
+            // No rows of this step here: nothing to learn from, so no update (the optimizer does not count a step).
+            if (rows == 0) continue;
+            double[] g = Arrays.copyOf(agg, p);
+            double squares = 0;
+            for (int j = 0; j < p; j++) {
+                g[j] /= rows;
+                squares += g[j] * g[j];
+            }
+            out[perStep + 2 * k + i] = rows * Math.sqrt(squares);
+            if (adjustment.changesAnything()) adjustment.apply(w, g);
+            optimizer.step(w, g, r.rate(epoch, step));
+            n += rows;
+        }
+        out[out.length - 1] = n;
+        // A partition without rows in the job weighs 0 in the average: its buffer stays zero.
+        if (n > 0) {
+            for (int j = 0; j < p; j++) out[j] = n * w[j];
+            double[][] end = optimizer.state().slots();
+            for (int s = 0; s < slotCount; s++) {
+                for (int j = 0; j < p; j++) out[p * (1 + s) + j] = n * end[s][j];
+            }
+        }
+        return out;
+    }
+}
