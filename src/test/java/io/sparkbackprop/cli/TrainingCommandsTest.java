@@ -95,6 +95,19 @@ class TrainingCommandsTest {
         assertTrue(!Files.exists(Path.of(out)));
     }
 
+    @Test
+    void badLocalStepsAreRefusedNamingTheOptions() {
+        String out = dir.resolve("never").toString();
+        Run zero = run("train", "--rows", "200", "--local-steps", "0", "--output", out);
+        assertEquals(2, zero.exitCode());
+        assertTrue(zero.err().contains("--local-steps must be at least 1 (1 = synchronous), got 0"), zero.err());
+        Run fullBatch = run("train", "--rows", "200", "--batch-size", "0", "--local-steps", "4", "--output", out);
+        assertEquals(2, fullBatch.exitCode());
+        assertTrue(fullBatch.err().contains("--batch-size 0 is a full batch, one step per epoch: give a --batch-size or use "
+                + "--local-steps 1"), fullBatch.err());
+        assertTrue(!Files.exists(Path.of(out)));
+    }
+
     /** y = 2·a − b + 0.5 exactly: a linear model with these weights predicts it. */
     private Path linearModel() throws IOException {
         Topology t = new Topology(new int[] {2, 1}, new Activation[] {Activation.LINEAR}, Loss.MSE);

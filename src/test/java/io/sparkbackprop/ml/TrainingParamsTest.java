@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainingParamsTest {
     private static SparkSession spark;
     private static final String[] NEW_PARAMS = {"momentum", "nesterov", "weightDecay", "lrSchedule", "lrDecay", "lrDecayEvery", "lrMin",
-        "warmupEpochs", "l2", "dropout", "clipNorm", "earlyStopping"};
+        "warmupEpochs", "l2", "dropout", "clipNorm", "earlyStopping", "localSteps"};
 
     @TempDir
     Path dir;
@@ -57,13 +57,16 @@ class TrainingParamsTest {
         }
         NeuralNetClassifier c = new NeuralNetClassifier().setOptimizer("adamw").setWeightDecay(0.1).setDropout(0.25).setLrSchedule("cosine")
                 .setWarmupEpochs(2).setEarlyStopping(3).setNesterov(false).setMomentum(0.5).setL2(1e-4).setClipNorm(2).setLrMin(1e-5)
-                .setLrDecay(0.7).setLrDecayEvery(4);
+                .setLrDecay(0.7).setLrDecayEvery(4).setLocalSteps(4);
         c.write().overwrite().save(dir.resolve("c").toString());
         NeuralNetClassifier back = NeuralNetClassifier.load(dir.resolve("c").toString());
         assertEquals(0.25, back.getDropout());
         assertEquals("cosine", back.getLrSchedule());
         assertEquals(3, back.getEarlyStopping());
         assertEquals("adamw", back.getOptimizer());
+        assertEquals(4, back.getLocalSteps());
+        assertEquals(1, new NeuralNetRegressor().getLocalSteps(), "synchronous by default");
+        assertThrows(IllegalArgumentException.class, () -> new NeuralNetRegressor().setLocalSteps(0));
         assertThrows(IllegalArgumentException.class, () -> new NeuralNetRegressor().setDropout(1.0));
         assertThrows(IllegalArgumentException.class, () -> new NeuralNetRegressor().setLrSchedule("linear"));
         assertThrows(IllegalArgumentException.class, () -> new NeuralNetRegressor().setOptimizer("lbfgs"));
@@ -82,6 +85,19 @@ class TrainingParamsTest {
         }
         return spark.createDataFrame(data, new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType)
                 .add("isVal", DataTypes.BooleanType)).repartition(2);
+    }
+
+    @Test
+    void localStepsFitAndAFullBatchWithLocalStepsIsRefusedNamingTheParams() {
+        Dataset<Row> df = opposed(200);
+        NeuralNetRegressionModel m = new NeuralNetRegressor().setHiddenLayers(4).setBatchSize(20).setMaxIter(2).setLocalSteps(3).setSeed(1)
+                .fit(df);
+        // 200 rows in batches of 20: 10 steps an epoch, in jobs of 3, 3, 3 and 1; every step counts.
+        assertEquals(2, m.summary().totalIterations());
+        assertEquals(20, m.summary().totalSteps());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new NeuralNetRegressor().setBatchSize(0).setLocalSteps(2).setMaxIter(1).fit(df));
+        assertTrue(e.getMessage().contains("batchSize 0 is a full batch") && e.getMessage().contains("localSteps to 1"), e.getMessage());
     }
 
     @Test

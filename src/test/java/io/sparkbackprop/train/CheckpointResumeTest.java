@@ -73,6 +73,17 @@ class CheckpointResumeTest {
                 .withSchedule(LearningRateSchedule.of("step", 0.5, 2, 0, 0)).withEarlyStopping(2), "adamw");
     }
 
+    @Test
+    void localStepsWithAdamAndDropoutResumeBitForBitAndOnlyWithTheSameK() {
+        // 24 steps an epoch in jobs of 5 (the last of 4); killed within epoch 4, after its second job.
+        TrainingConfig local = CONFIG.withLocalSteps(5).withDropout(0.1);
+        killAndResume(local, "local");
+        Checkpoints.Saved saved = new Checkpoints(dir.resolve("local").toUri().toString(), sc.hadoopConfiguration()).latest().orElseThrow();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoints.requireSameSettings(saved,
+                CheckpointWriter.settingsOf(T, local.withLocalSteps(1), train)));
+        assertTrue(e.getMessage().contains("local_steps = 5, this run has 1"), e.getMessage());
+    }
+
     private void killAndResume(TrainingConfig config, String folder) {
         double[] w0 = Initializer.HE.initialize(T, 3);
         TrainingResult uninterrupted = new Trainer(sc, config).fit(T, w0, train, test, TrainingListener.NONE);
