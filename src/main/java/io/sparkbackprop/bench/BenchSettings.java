@@ -24,11 +24,28 @@ import java.util.Set;
  * @param scalingSteps   full-batch steps timed on each of local[1] and local[2]
  * @param gemmSeconds    how long each core runs the BLAS reference
  * @param sections       which of {@link #ALL_SECTIONS} to run
+ * @param localSteps     K of our third runner in the accuracy race: Adam with --local-steps K
+ * @param localBatchSize that runner's mini-batch
+ * @param localLearningRate that runner's Adam learning rate
  */
 public record BenchSettings(int rows, int[] hidden, int blockSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                             double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
-                            int scalingRows, int scalingSteps, double gemmSeconds, long seed, Set<String> sections) {
+                            int scalingRows, int scalingSteps, double gemmSeconds, long seed, Set<String> sections,
+                            int localSteps, int localBatchSize, double localLearningRate) {
     public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "scaling");
+    /** The local-steps runner's defaults, from a sweep on the 8,000 digits (README, Performance). */
+    public static final int DEFAULT_LOCAL_STEPS = 8;
+    public static final int DEFAULT_LOCAL_BATCH_SIZE = 512;
+    public static final double DEFAULT_LOCAL_LEARNING_RATE = 0.01;
+
+    /** With the local-steps runner's defaults. */
+    public BenchSettings(int rows, int[] hidden, int blockSize, int partitions, Path mnist, int iterations, int repeats, int steps,
+                         double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
+                         int scalingRows, int scalingSteps, double gemmSeconds, long seed, Set<String> sections) {
+        this(rows, hidden, blockSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate, maxEpochs,
+                mllibMaxIter, scalingRows, scalingSteps, gemmSeconds, seed, sections, DEFAULT_LOCAL_STEPS, DEFAULT_LOCAL_BATCH_SIZE,
+                DEFAULT_LOCAL_LEARNING_RATE);
+    }
 
     public BenchSettings {
         require(rows >= 10, "--rows must be at least 10, got " + rows);
@@ -50,6 +67,9 @@ public record BenchSettings(int rows, int[] hidden, int blockSize, int partition
         for (String s : sections) {
             require(ALL_SECTIONS.contains(s), "unknown section '" + s + "'; sections: " + String.join(", ", ALL_SECTIONS));
         }
+        require(localSteps >= 2, "--local-steps must be at least 2 (1 is the synchronous runner), got " + localSteps);
+        require(localBatchSize > 0, "--local-batch-size must be positive, got " + localBatchSize);
+        require(localLearningRate > 0, "--local-learning-rate must be positive, got " + localLearningRate);
         hidden = hidden.clone();
         sections = Set.copyOf(sections);
     }

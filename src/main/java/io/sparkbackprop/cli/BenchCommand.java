@@ -69,6 +69,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--learning-rate", defaultValue = "0.02", description = "Our Adam learning rate in the accuracy race. Default: ${DEFAULT-VALUE}")
     double learningRate;
 
+    @Option(names = "--local-steps", defaultValue = "" + BenchSettings.DEFAULT_LOCAL_STEPS, paramLabel = "K",
+            description = "K of our second runner in the accuracy race: Adam with --local-steps K (K steps per Spark job, models "
+            + "averaged). Default: ${DEFAULT-VALUE}")
+    int localSteps;
+
+    @Option(names = "--local-batch-size", defaultValue = "" + BenchSettings.DEFAULT_LOCAL_BATCH_SIZE,
+            description = "That runner's mini-batch. Default: ${DEFAULT-VALUE}")
+    int localBatchSize;
+
+    @Option(names = "--local-learning-rate", defaultValue = "" + BenchSettings.DEFAULT_LOCAL_LEARNING_RATE,
+            description = "That runner's Adam learning rate. Default: ${DEFAULT-VALUE}")
+    double localLearningRate;
+
     @Option(names = "--max-epochs", defaultValue = "50", description = "Our epochs at most in the accuracy race. Default: ${DEFAULT-VALUE}")
     int maxEpochs;
 
@@ -118,9 +131,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (quick) {
             // Small enough for a unit test: every section runs end to end on a few hundred rows.
             return new BenchSettings(400, layers, blockSize, partitions, mnist, 3, 1, 20, targetAccuracy, 64, learningRate, 3, 5, 400, 2, 0.05,
-                    seed, chosen);
+                    seed, chosen, 2, 64, localLearningRate);
         }
         return new BenchSettings(rows, layers, blockSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate,
-                maxEpochs, mllibMaxIter, scalingRows, scalingSteps, 2.0, seed, chosen);
+                maxEpochs, mllibMaxIter, scalingRows, scalingSteps, 2.0, seed, chosen, localSteps, localBatchSize, localLearningRate);
     }
 }

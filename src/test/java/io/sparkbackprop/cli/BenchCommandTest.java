@@ -47,7 +47,7 @@ class BenchCommandTest {
 
         BenchReport report = BenchReport.readJson(output.resolve("bench.json"));
         assertEquals(report.figures(), BenchReport.readCsv(output.resolve("bench.csv")), "the CSV holds the JSON's figures");
-        assertEquals(8, report.figures().size(), report.table());
+        assertEquals(9, report.figures().size(), report.table());
         for (Figure f : report.figures()) {
             assertTrue(out.toString().contains("| " + f.section() + " | " + f.metric() + " |"), "printed: " + f.metric());
             if (f.target() != null && Double.isFinite(f.ratio())) {
@@ -63,8 +63,10 @@ class BenchCommandTest {
         Figure blas = find(report, "GFLOP/s per core");
         inRange(blas, 0.05, 500);
         assertTrue(blas.baseline() > 0.1 && blas.baseline() < 500, blas.toString());
-        Figure race = find(report, "s to 0.95 test accuracy");
+        Figure race = find(report, "s to 0.95 test accuracy: Adam vs");
         assertTrue(race.note().contains("MLlib: l-bfgs"), race.note());
+        Figure local = find(report, "s to 0.95 test accuracy: Adam --local-steps 2 vs");
+        assertTrue(local.note().contains("ours: Adam --local-steps 2 lr"), local.note());
         Figure step = find(report, "ms per step at batch 1");
         inRange(step, 1, 10_000);
         assertTrue(step.baseline() >= 1 && step.baseline() <= 10_000, step.toString());
@@ -104,5 +106,15 @@ class BenchCommandTest {
         assertEquals(Set.copyOf(BenchSettings.ALL_SECTIONS), s.sections());
         assertEquals(400, s.rows());
         assertEquals(1, s.repeats());
+        cmd = new BenchCommand();
+        new CommandLine(cmd).parseArgs("--local-steps", "4", "--local-batch-size", "256", "--local-learning-rate", "0.03");
+        s = cmd.settings();
+        assertEquals(4, s.localSteps());
+        assertEquals(256, s.localBatchSize());
+        assertEquals(0.03, s.localLearningRate());
+        BenchCommand one = new BenchCommand();
+        new CommandLine(one).parseArgs("--local-steps", "1");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, one::settings);
+        assertTrue(e.getMessage().contains("--local-steps must be at least 2 (1 is the synchronous runner)"), e.getMessage());
     }
 }
