@@ -8,7 +8,10 @@ public interface TrainingListener {
     default void onStart(int epochsDone, int totalEpochs, int stepsPerEpoch) {
     }
 
-    /** After each step's aggregate, before the update: the batch's summed loss and row count (weight sum). */
+    /**
+     * After each step's aggregate, before the update: the batch's summed loss and row count (weight sum). With local
+     * steps, for each step of a job once the job is done, the loss still each partition's before its update.
+     */
     default void onStep(int epoch, int step, double lossSum, double rows) {
     }
 
