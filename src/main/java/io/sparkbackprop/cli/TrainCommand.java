@@ -137,6 +137,10 @@ public final class TrainCommand implements Callable<Integer> {
                     epochs, batchSize == 0 ? "full" : batchSize, kind.id(), lr);
             LOG.info("learning-rate schedule {}; l2 {}, dropout {}, clip-norm {}, early stopping {}", config.schedule().describe(),
                     config.l2(), config.dropout(), config.clipNorm(), config.earlyStopping() == 0 ? "off" : "after " + config.earlyStopping());
+            if (config.localSteps() > 1) {
+                LOG.info("local steps {}: each partition takes up to {} steps on its own per Spark job, then the models are averaged",
+                        config.localSteps(), config.localSteps());
+            }
             TrainingResult result = new Trainer(sc, config).fit(topology, start, inputs.train(), inputs.test(), listeners);
             Network trained = new Network(topology, result.weights(), inputs.scaling());
             var runSettings = new java.util.TreeMap<>(settings);
