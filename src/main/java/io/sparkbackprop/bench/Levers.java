@@ -191,8 +191,8 @@ final class Levers {
             }
             return Figure.of(SECTION, "ms per batch-1 step on " + DEPTH_PARTITIONS + " partitions: treeAggregate depth 2 vs 1", "ms",
                     StepOverhead.median(two), StepOverhead.median(one), null, String.format(Locale.ROOT,
-                            "median step over %d steps; depth 2 (--aggregation-depth's default) sums groups of partitions on the"
-                                    + " executors before the driver adds them", rows));
+                            "median step over %d steps; depth 2 sums groups of partitions in a shuffle stage before the driver"
+                                    + " adds them, depth 1 (--aggregation-depth's default) sends every partition's buffer to the driver", rows));
         } finally {
             small.unpersist();
         }
