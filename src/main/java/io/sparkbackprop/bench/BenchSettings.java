@@ -32,7 +32,7 @@ public record BenchSettings(int rows, int[] hidden, int blockSize, int partition
                             double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
                             int scalingRows, int scalingSteps, double gemmSeconds, long seed, Set<String> sections,
                             int localSteps, int localBatchSize, double localLearningRate) {
-    public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "scaling");
+    public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "scaling", "levers");
     /** The local-steps runner's defaults, from a sweep on the 8,000 digits (README, Performance). */
     public static final int DEFAULT_LOCAL_STEPS = 8;
     public static final int DEFAULT_LOCAL_BATCH_SIZE = 512;

@@ -76,7 +76,7 @@ public class KernelBenchmark {
         for (int j = 0; j < rows; j++) y[j] = rng.nextInt(10);
         grad = new double[topology.numParams()];
         workspace = new Workspace(topology, rows);
-        gemms = new GemmProbe.Operands(FlopCount.gradientGemms(topology, rows), 3);
+        gemms = new GemmProbe.Operands(FlopCount.gradientGemms(topology, rows), 3, dev.ludovic.netlib.blas.BLAS.getInstance());
         gradientFlops = FlopCount.gradientPerRow(topology) * rows;
         forwardFlops = FlopCount.forwardPerRow(topology) * rows;
     }
