@@ -43,6 +43,8 @@ public final class CheckpointWriter implements TrainingListener {
             default -> { }
         }
         s.put("early_stopping", Integer.toString(c.earlyStopping()));
+        // Float products round differently, so a float run resumed in double (or back) is another trajectory.
+        s.put("precision", c.precision().id());
         return Map.copyOf(s);
     }
 }

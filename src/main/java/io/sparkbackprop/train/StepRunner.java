@@ -1,5 +1,6 @@
 package io.sparkbackprop.train;
 
+import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -19,13 +20,19 @@ final class StepRunner {
         return gradient(data, weights, t, plan, seed, epoch, step, chunk, depth, 0.0);
     }
 
-    /** As above with dropout on the hidden layers at the given rate. */
+    /** As above with dropout on the hidden layers at the given rate, in double precision. */
     static double[] gradient(TrainingSet data, Broadcast<double[]> weights, Topology t, BatchPlan plan, long seed,
                              int epoch, int step, int chunk, int depth, double dropout) {
+        return gradient(data, weights, t, plan, seed, epoch, step, chunk, depth, dropout, Precision.DOUBLE);
+    }
+
+    /** As above with the tasks' products in the given precision. */
+    static double[] gradient(TrainingSet data, Broadcast<double[]> weights, Topology t, BatchPlan plan, long seed,
+                             int epoch, int step, int chunk, int depth, double dropout, Precision precision) {
         int partitions = data.numPartitions();
         JavaRDD<TreeSum> perPartition = data.blocks().mapPartitionsWithIndex((p, it) -> java.util.List.of(TreeSum.leaf(
-                partitions, p, PartitionPass.gradient(it, p, partitions, t, weights.value(), plan, seed, epoch, step, chunk, dropout)))
-                .iterator(), false);
+                partitions, p, PartitionPass.gradient(it, p, partitions, t, weights.value(), plan, seed, epoch, step, chunk, dropout,
+                        precision))).iterator(), false);
         return sum(perPartition, partitions, depth);
     }
 

@@ -1,5 +1,6 @@
 package io.sparkbackprop.train;
 
+import io.sparkbackprop.nn.Precision;
 import java.util.function.Consumer;
 
 /**
@@ -15,11 +16,13 @@ import java.util.function.Consumer;
  * @param clipNorm      largest Euclidean norm of a step's gradient, scaled down to it when longer; 0 = no clipping
  * @param earlyStopping stop after this many evaluations of the test loss without a new best and keep the best
  *                      weights; 0 = off
+ * @param precision     arithmetic of the training tasks' products (weights and optimizer stay double)
  */
 public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer, double learningRate, long seed,
                              int evalEvery, int aggregationDepth, int chunkSize, int logEvery, double tol,
                              double momentum, boolean nesterov, double weightDecay, LearningRateSchedule schedule,
-                             double l2, double dropout, double clipNorm, int earlyStopping) {
+                             double l2, double dropout, double clipNorm, int earlyStopping,
+                             Precision precision) {
 
     /** Epochs in a row without a tol-sized improvement of the best train loss before training stops. */
     public static final int TOL_PATIENCE = 3;
@@ -42,6 +45,7 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
         require(clipNorm >= 0 && !Double.isNaN(clipNorm), "clip norm must be 0 (no clipping) or positive, got " + clipNorm);
         require(earlyStopping >= 0, "early-stopping patience must be 0 (off) or positive, got " + earlyStopping);
+        require(precision != null, "a precision is required");
     }
 
     private static void require(boolean ok, String message) {
@@ -52,7 +56,7 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
     public static TrainingConfig defaults() {
         return new TrainingConfig(20, 256, OptimizerKind.ADAM, OptimizerKind.ADAM.defaultLearningRate(), 42L, 1, 2, 512, 0, 0.0,
                 OptimizerKind.Hyper.DEFAULT_MOMENTUM, false, OptimizerKind.Hyper.DEFAULT_WEIGHT_DECAY, LearningRateSchedule.constant(),
-                0, 0, 0, 0);
+                0, 0, 0, 0, Precision.DOUBLE);
     }
 
     /** The optimizer's own settings, with the weights that weight decay applies to. */
@@ -68,17 +72,20 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
         long seed;
         boolean nesterov;
         LearningRateSchedule schedule;
+        Precision precision;
 
         Builder(TrainingConfig c) {
             epochs = c.epochs; batchSize = c.batchSize; optimizer = c.optimizer; learningRate = c.learningRate; seed = c.seed;
             evalEvery = c.evalEvery; aggregationDepth = c.aggregationDepth; chunkSize = c.chunkSize; logEvery = c.logEvery;
             tol = c.tol; momentum = c.momentum; nesterov = c.nesterov; weightDecay = c.weightDecay; schedule = c.schedule;
             l2 = c.l2; dropout = c.dropout; clipNorm = c.clipNorm; earlyStopping = c.earlyStopping;
+            precision = c.precision;
         }
 
         TrainingConfig build() {
             return new TrainingConfig(epochs, batchSize, optimizer, learningRate, seed, evalEvery, aggregationDepth, chunkSize,
-                    logEvery, tol, momentum, nesterov, weightDecay, schedule, l2, dropout, clipNorm, earlyStopping);
+                    logEvery, tol, momentum, nesterov, weightDecay, schedule, l2, dropout, clipNorm, earlyStopping,
+                    precision);
         }
     }
 
@@ -164,5 +171,9 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
 
     public TrainingConfig withEarlyStopping(int patience) {
         return with(b -> b.earlyStopping = patience);
+    }
+
+    public TrainingConfig withPrecision(Precision v) {
+        return with(b -> b.precision = v);
     }
 }
