@@ -2,6 +2,7 @@ package io.sparkbackprop.ml;
 
 import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.train.LearningRateSchedule;
 import io.sparkbackprop.train.OptimizerKind;
 import java.util.Arrays;
@@ -111,6 +112,24 @@ public interface NeuralNetParams extends Params {
     default IntParam earlyStopping() {
         return new IntParam(this, "earlyStopping", "patience: stop when the validation loss has not improved for this many epochs "
                 + "and keep the best epoch's weights (needs validationIndicatorCol); 0 = off", ParamValidators.gtEq(0));
+    }
+
+    default Param<String> precision() {
+        return new Param<>(this, "precision", "arithmetic of the training tasks' matrix products: " + Precision.validIds()
+                + " (float: single-precision gemms; weights, optimizer and model stay double)",
+                valid((String s) -> Arrays.stream(Precision.values()).anyMatch(v -> v.id().equals(s))));
+    }
+
+    default String getPrecision() {
+        return getOrDefault(precision());
+    }
+
+    /** The precision, refused with the Param's name and the valid values (Spark's own message names neither value list). */
+    static String checkPrecision(String v) {
+        if (v == null || Arrays.stream(Precision.values()).noneMatch(p -> p.id().equals(v))) {
+            throw new IllegalArgumentException("precision must be one of " + Precision.validIds() + ", got '" + v + "'");
+        }
+        return v;
     }
 
     default double getMomentum() {
@@ -334,6 +353,7 @@ public interface NeuralNetParams extends Params {
         p.setDefault(p.dropout(), 0.0);
         p.setDefault(p.clipNorm(), 0.0);
         p.setDefault(p.earlyStopping(), 0);
+        p.setDefault(p.precision(), Precision.DOUBLE.id());
     }
 
     /** The initialiser initMode names, or null for auto. */

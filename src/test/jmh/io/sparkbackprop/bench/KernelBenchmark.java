@@ -2,6 +2,7 @@ package io.sparkbackprop.bench;
 
 import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Backprop;
+import io.sparkbackprop.nn.FloatBackprop;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Topology;
@@ -25,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The forward/backward kernel on one chunk of rows, in one thread, without Spark: {@code gradient}
  * (forward and backward, what a training task runs), {@code forward} (the loss alone, what evaluation
- * runs) and {@code gemmsAlone} (only the kernel's products, same shapes: the BLAS ceiling). Besides
+ * runs) and {@code gemmsAlone} (only the kernel's products, same shapes: the BLAS ceiling); {@code floatGradient}
+ * is the same pass with {@code --precision float}'s kernel ({@link FloatBackprop}: weights converted once, as a
+ * task does per step) and {@code featuresToFloat} its conversion of one chunk's features alone. Besides
  * calls per second, each reports {@code flops} per second (2·m·n·k per product, {@link FlopCount}), so
  * gradient's flops rate over gemmsAlone's is the kernel's share of the BLAS rate, as in {@code bench}.
  * Run with {@code mvn -B -Pjmh -DskipTests test} (see pom.xml).
@@ -49,6 +52,8 @@ public class KernelBenchmark {
     private double[] y;
     private double[] grad;
     private Workspace workspace;
+    private FloatBackprop floatKernel;
+    private float[] xFloat;
     private GemmProbe.Operands gemms;
     private long gradientFlops;
     private long forwardFlops;
@@ -76,6 +81,8 @@ public class KernelBenchmark {
         for (int j = 0; j < rows; j++) y[j] = rng.nextInt(10);
         grad = new double[topology.numParams()];
         workspace = new Workspace(topology, rows);
+        floatKernel = new FloatBackprop(weights, workspace);
+        xFloat = new float[x.length];
         gemms = new GemmProbe.Operands(FlopCount.gradientGemms(topology, rows), 3);
         gradientFlops = FlopCount.gradientPerRow(topology) * rows;
         forwardFlops = FlopCount.forwardPerRow(topology) * rows;
@@ -89,6 +96,19 @@ public class KernelBenchmark {
     public double gradient(Flops counter) {
         counter.flops += gradientFlops;
         return Backprop.accumulateGradient(weights, x, 0, y, 0, rows, grad, workspace);
+    }
+
+    @Benchmark
+    public double floatGradient(Flops counter) {
+        counter.flops += gradientFlops;
+        return floatKernel.accumulateGradient(x, 0, y, 0, null, 0, rows, grad, null);
+    }
+
+    /** What the float kernel pays per chunk before its first product: the features narrowed to float. */
+    @Benchmark
+    public float[] featuresToFloat() {
+        for (int i = 0; i < x.length; i++) xFloat[i] = (float) x[i];
+        return xFloat;
     }
 
     @Benchmark
