@@ -94,12 +94,20 @@ public final class Bench {
                 if (s.runs("overhead")) figures.add(overheadFigure(r, sigmoid));
                 if (s.runs("memory")) figures.addAll(memoryFigures(r));
             }
+            if (s.runs("levers")) {
+                LOG.info("levers: native BLAS, work buffers, rows per product, treeAggregate depth");
+                figures.addAll(Levers.run(sc, train, sigmoid, s));
+            }
             train.unpersist();
             data.unpersist();
         } finally {
             spark.stop();
         }
         if (s.runs("scaling")) figures.addAll(scaling(conf, s, partitions, sigmoid));
+        if (s.runs("levers")) {
+            LOG.info("levers: Kryo vs Java serialization");
+            figures.add(Levers.kryo(conf, s, partitions, sigmoid));
+        }
         run.put("load average at end", Machine.loadAverage());
         // Every miss says by how much, in the terms of its target.
         figures.replaceAll(f -> f.verdict() == Figure.Verdict.MISS && Double.isFinite(f.ratio())

@@ -28,7 +28,7 @@ import java.util.Set;
 public record BenchSettings(int rows, int[] hidden, int blockSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                             double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
                             int scalingRows, int scalingSteps, double gemmSeconds, long seed, Set<String> sections) {
-    public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "scaling");
+    public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "scaling", "levers");
 
     public BenchSettings {
         require(rows >= 10, "--rows must be at least 10, got " + rows);

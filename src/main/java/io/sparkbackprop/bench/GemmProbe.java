@@ -42,7 +42,12 @@ final class GemmProbe {
 
     /** {flops, cpu seconds, wall seconds} of running the sequence of products for about {@code seconds}. */
     static double[] timeOnThisThread(List<FlopCount.Gemm> gemms, double seconds, long seed) {
-        Operands ops = new Operands(gemms, seed);
+        return timeOnThisThread(gemms, seconds, seed, BLAS.getInstance());
+    }
+
+    /** As above on a given BLAS implementation (the levers section compares native with the Java fallback). */
+    static double[] timeOnThisThread(List<FlopCount.Gemm> gemms, double seconds, long seed, BLAS blas) {
+        Operands ops = new Operands(gemms, seed, blas);
         // One untimed round: first calls load and JIT-compile the BLAS path.
         ops.round();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -61,13 +66,14 @@ final class GemmProbe {
 
     /** Random matrices of the products' shapes, and one call of each product per {@link #round()}. */
     static final class Operands {
-        private final BLAS blas = BLAS.getInstance();
+        private final BLAS blas;
         private final List<FlopCount.Gemm> gemms;
         private final double[][] a;
         private final double[][] b;
         private final double[][] c;
 
-        Operands(List<FlopCount.Gemm> gemms, long seed) {
+        Operands(List<FlopCount.Gemm> gemms, long seed, BLAS blas) {
+            this.blas = blas;
             this.gemms = List.copyOf(gemms);
             SplittableRandom rng = new SplittableRandom(seed);
             int n = gemms.size();

@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "(784-128-10): MLlib's MultilayerPerceptronClassifier (gd per iteration; l-bfgs to a test accuracy), the BLAS's "
                 + "dgemm on the kernel's shapes, an empty treeAggregate job, local[1]. Prints a table of ratios with PASS/MISS "
                 + "against the targets and writes bench.csv and bench.json.",
-                "Sections: " + "mllib, accuracy, blas, overhead, memory, scaling."})
+                "Sections: " + "mllib, accuracy, blas, overhead, memory, scaling, levers."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -334,7 +334,7 @@ public interface NeuralNetParams extends Params {
         p.setDefault(p.seed(), (long) p.getClass().getName().hashCode());
         p.setDefault(p.tol(), 0.0);
         p.setDefault(p.initMode(), "auto");
-        p.setDefault(p.aggregationDepth(), 2);
+        p.setDefault(p.aggregationDepth(), 1);
         p.setDefault(p.blockSize(), 4096);
         p.setDefault(p.weightCol(), "");
         p.setDefault(p.validationIndicatorCol(), "");

@@ -47,7 +47,7 @@ class BenchCommandTest {
 
         BenchReport report = BenchReport.readJson(output.resolve("bench.json"));
         assertEquals(report.figures(), BenchReport.readCsv(output.resolve("bench.csv")), "the CSV holds the JSON's figures");
-        assertEquals(9, report.figures().size(), report.table());
+        assertEquals(16, report.figures().size(), report.table());
         for (Figure f : report.figures()) {
             assertTrue(out.toString().contains("| " + f.section() + " | " + f.metric() + " |"), "printed: " + f.metric());
             if (f.target() != null && Double.isFinite(f.ratio())) {
@@ -79,6 +79,16 @@ class BenchCommandTest {
         assertTrue(heap.ours() > 10 && heap.baseline() > 10, heap.toString());
         Figure scaling = find(report, "rows/s, full batch: local[2] vs local[1]");
         assertTrue(scaling.ours() > 0 && scaling.baseline() > 0, scaling.toString());
+        // Levers: each variant and its baseline measured (info figures, no verdict).
+        for (Figure f : report.figures()) {
+            if (!f.section().equals("levers") || f.metric().startsWith("GFLOP/s on the kernel's products")) continue;
+            assertEquals(Figure.Verdict.INFO, f.verdict(), f.toString());
+            assertTrue(f.ours() > 0 && f.baseline() > 0 && f.ours() < 10_000 && f.baseline() < 10_000, f.toString());
+        }
+        Figure blasLever = find(report, "GFLOP/s on the kernel's products: native BLAS vs");
+        assertTrue(blasLever.verdict() == Figure.Verdict.INFO ? blasLever.baseline() > 0.1 : blasLever.note().contains("no native BLAS"),
+                blasLever.toString());
+        assertTrue(find(report, "ms per batch-1 step: Kryo vs Java").note().contains("fresh contexts"));
         assertNotNull(report.run().get("BLAS"));
         assertTrue(report.run().get("spark").contains("master local[2]"), report.run().toString());
     }
@@ -89,7 +99,7 @@ class BenchCommandTest {
         StringWriter err = new StringWriter();
         int code = run(out, err, "bench", "--sections", "mllib,speed", "--output", dir.resolve("x").toString());
         assertEquals(2, code);
-        assertTrue(err.toString().contains("unknown section 'speed'; sections: mllib, accuracy, blas, overhead, memory, scaling"), err.toString());
+        assertTrue(err.toString().contains("unknown section 'speed'; sections: mllib, accuracy, blas, overhead, memory, scaling, levers"), err.toString());
         assertTrue(!Files.exists(dir.resolve("x")));
     }
 

@@ -280,6 +280,21 @@ class TrainerTest {
     }
 
     @Test
+    void theTreeAggregateDepthDoesNotChangeTheModel() {
+        // 9 partitions: depth 2 and 3 add shuffle levels (Spark's treeAggregate), which deliver partial sums in any order.
+        TrainingSet data = friedman(270, 9, 12);
+        double[] w0 = Initializer.HE.initialize(TOPOLOGY, 2);
+        TrainingConfig cfg = TrainingConfig.defaults().withEpochs(2).withBatchSize(45).withSeed(3);
+        String depth1 = java.util.Arrays.toString(new Trainer(sc, cfg.withAggregationDepth(1)).fit(TOPOLOGY, w0, data, null,
+                TrainingListener.NONE).weights());
+        for (int depth : new int[] {2, 3}) {
+            assertEquals(depth1, java.util.Arrays.toString(new Trainer(sc, cfg.withAggregationDepth(depth)).fit(TOPOLOGY, w0, data, null,
+                    TrainingListener.NONE).weights()), "depth " + depth);
+        }
+        data.unpersist();
+    }
+
+    @Test
     void adamsFirstStepMovesEachWeightByTheLearningRateAgainstItsGradientSign() {
         TrainingSet data = friedman(100, 2, 12);
         double[] w0 = Initializer.XAVIER.initialize(TOPOLOGY, 2);

@@ -83,7 +83,7 @@ public class KernelBenchmark {
         workspace = new Workspace(topology, rows);
         floatKernel = new FloatBackprop(weights, workspace);
         xFloat = new float[x.length];
-        gemms = new GemmProbe.Operands(FlopCount.gradientGemms(topology, rows), 3);
+        gemms = new GemmProbe.Operands(FlopCount.gradientGemms(topology, rows), 3, dev.ludovic.netlib.blas.BLAS.getInstance());
         gradientFlops = FlopCount.gradientPerRow(topology) * rows;
         forwardFlops = FlopCount.forwardPerRow(topology) * rows;
     }

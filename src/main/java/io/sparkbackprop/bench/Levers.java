@@ -1,0 +1,215 @@
+package io.sparkbackprop.bench;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.JavaBLAS;
+import dev.ludovic.netlib.blas.NativeBLAS;
+import io.sparkbackprop.data.Blocks;
+import io.sparkbackprop.nn.Backprop;
+import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.nn.Workspace;
+import io.sparkbackprop.train.OptimizerKind;
+import io.sparkbackprop.train.Trainer;
+import io.sparkbackprop.train.TrainingConfig;
+import io.sparkbackprop.train.TrainingListener;
+import io.sparkbackprop.train.TrainingSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The issue's known levers, each measured on and off in this run so that a lever is kept only when it pays:
+ * native BLAS against the Java fallback, per-thread work buffers against fresh ones, rows per product
+ * (blocks sized for cache), {@code treeAggregate} depth and Kryo against Java serialization. Every variant
+ * takes turns with its baseline over the repeats and the medians count, so load that comes and goes hits
+ * both. The figures carry no target: they explain the product's defaults rather than judge them.
+ */
+final class Levers {
+    static final String SECTION = "levers";
+    /** Rows per product tried against the trainer's default chunk. */
+    private static final int[] CHUNKS = {32, 128, 2048};
+    /** Partitions for the depth comparison: with two, Spark's treeAggregate has no intermediate level to add. */
+    private static final int DEPTH_PARTITIONS = 16;
+
+    private Levers() {
+    }
+
+    static List<Figure> run(JavaSparkContext sc, TrainingSet train, Topology sigmoid, BenchSettings s) {
+        List<Figure> out = new ArrayList<>();
+        out.add(nativeBlas(sigmoid, s));
+        out.add(reusedBuffers(sigmoid, s));
+        out.addAll(chunks(sc, train, sigmoid, s));
+        out.add(depth(sc, sigmoid, s));
+        return out;
+    }
+
+    /** Kryo needs a context of its own per serializer, so it runs after the shared session is stopped. */
+    static Figure kryo(SparkConf conf, BenchSettings s, int partitions, Topology sigmoid) {
+        List<Double> kryo = new ArrayList<>();
+        List<Double> java = new ArrayList<>();
+        int rows = stepsFor(s);
+        for (int r = 0; r < Math.min(2, s.repeats()); r++) {
+            kryo.add(batchOneStepMillis(conf.clone().set("spark.serializer", "org.apache.spark.serializer.KryoSerializer"),
+                    rows, partitions, sigmoid, s));
+            java.add(batchOneStepMillis(conf.clone().set("spark.serializer", "org.apache.spark.serializer.JavaSerializer"),
+                    rows, partitions, sigmoid, s));
+        }
+        return Figure.of(SECTION, "ms per batch-1 step: Kryo vs Java serialization", "ms", StepOverhead.median(kryo),
+                StepOverhead.median(java), null, String.format(Locale.ROOT, "median step over %d steps, fresh contexts"
+                        + " in turns; broadcasts and task results (%d weights) go through the serializer", rows, sigmoid.numParams()));
+    }
+
+    private static int stepsFor(BenchSettings s) {
+        return Math.max(20, Math.min(300, s.steps()));
+    }
+
+    private static double batchOneStepMillis(SparkConf conf, int rows, int partitions, Topology t, BenchSettings s) {
+        SparkSession.clearActiveSession();
+        SparkSession.clearDefaultSession();
+        SparkSession spark = SparkSession.builder().config(conf.set("spark.ui.enabled", "false")).getOrCreate();
+        try {
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            TrainingSet small = smallSet(spark, sc, rows, partitions, s);
+            try {
+                return 1e3 * medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10);
+            } finally {
+                small.unpersist();
+            }
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static TrainingSet smallSet(SparkSession spark, JavaSparkContext sc, int rows, int partitions, BenchSettings s) {
+        return TrainingSet.cache(Blocks.fromDataFrame(spark.createDataFrame(BenchData.generate(sc, rows, partitions, s.seed(), 4),
+                BenchData.SCHEMA), "features", "label", MnistFiles.PIXELS, 1, 4096), "bench-levers");
+    }
+
+    private static TrainingConfig batchOne(BenchSettings s, int depth) {
+        return TrainingConfig.defaults().withEpochs(1).withBatchSize(1).withLearningRate(1e-4).withSeed(s.seed())
+                .withAggregationDepth(depth).withEvalEvery(Integer.MAX_VALUE);
+    }
+
+    private static Figure nativeBlas(Topology t, BenchSettings s) {
+        List<FlopCount.Gemm> gemms = FlopCount.gradientGemms(t, s.blockSize());
+        BLAS java = JavaBLAS.getInstance();
+        BLAS nativeBlas;
+        try {
+            nativeBlas = NativeBLAS.getInstance();
+        } catch (RuntimeException | LinkageError e) {
+            return Figure.of(SECTION, "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(), "GFLOP/s",
+                    Double.NaN, Double.NaN, null, "no native BLAS on this machine (install libopenblas0): the kernel runs on "
+                            + java.getClass().getSimpleName());
+        }
+        double seconds = Math.max(0.05, s.gemmSeconds() / 4);
+        List<Double> fast = new ArrayList<>();
+        List<Double> slow = new ArrayList<>();
+        for (int r = 0; r < s.repeats(); r++) {
+            fast.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, nativeBlas)));
+            slow.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, java)));
+        }
+        return Figure.of(SECTION, "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(), "GFLOP/s",
+                StepOverhead.median(fast), StepOverhead.median(slow), null, "one thread on the driver, " + s.blockSize()
+                        + " rows per product; the product uses native BLAS whenever it loads (" + nativeBlas.getClass().getSimpleName() + ")");
+    }
+
+    private static double gflops(double[] flopsCpuWall) {
+        return flopsCpuWall[0] / flopsCpuWall[1] / 1e9;
+    }
+
+    /** Forward/backward over one chunk with the thread's reused workspace vs a workspace allocated per chunk. */
+    private static Figure reusedBuffers(Topology t, BenchSettings s) {
+        int m = s.blockSize();
+        SplittableRandom rng = new SplittableRandom(s.seed());
+        double[] w = Initializer.XAVIER.initialize(t, s.seed());
+        double[] x = new double[t.inputSize() * m];
+        for (int i = 0; i < x.length; i++) x[i] = rng.nextDouble();
+        double[] y = new double[t.labelWidth() * m];
+        for (int j = 0; j < m; j++) y[j] = rng.nextInt(t.outputSize());
+        double[] grad = new double[t.numParams()];
+        int calls = Math.max(20, (int) (s.gemmSeconds() * 200));
+        List<Double> reused = new ArrayList<>();
+        List<Double> fresh = new ArrayList<>();
+        for (int r = 0; r < s.repeats(); r++) {
+            reused.add(secondsPerCall(calls, () -> Workspace.forThread(t, m), w, x, y, m, grad));
+            fresh.add(secondsPerCall(calls, () -> new Workspace(t, m), w, x, y, m, grad));
+        }
+        return Figure.of(SECTION, "ms per chunk, forward/backward: reused work buffers vs allocated per chunk", "ms",
+                1e3 * StepOverhead.median(reused), 1e3 * StepOverhead.median(fresh), null, String.format(Locale.ROOT,
+                        "one thread on the driver, %d rows per chunk, %d calls per turn; the product keeps one workspace per task thread", m, calls));
+    }
+
+    private static double secondsPerCall(int calls, Supplier<Workspace> workspace, double[] w, double[] x, double[] y, int m, double[] grad) {
+        Backprop.accumulateGradient(w, x, 0, y, 0, m, grad, workspace.get());
+        long t0 = System.nanoTime();
+        for (int i = 0; i < calls; i++) Backprop.accumulateGradient(w, x, 0, y, 0, m, grad, workspace.get());
+        return (System.nanoTime() - t0) / 1e9 / calls;
+    }
+
+    /** Full-batch step time with other rows per product than the trainer's default chunk. */
+    private static List<Figure> chunks(JavaSparkContext sc, TrainingSet train, Topology t, BenchSettings s) {
+        int base = TrainingConfig.defaults().chunkSize();
+        int steps = Math.max(3, Math.min(10, s.scalingSteps()));
+        List<List<Double>> times = new ArrayList<>();
+        for (int i = 0; i <= CHUNKS.length; i++) times.add(new ArrayList<>());
+        for (int r = 0; r < s.repeats(); r++) {
+            times.get(0).add(medianStepSeconds(sc, train, t, fullBatch(s, base, steps), 2));
+            for (int i = 0; i < CHUNKS.length; i++) times.get(i + 1).add(medianStepSeconds(sc, train, t, fullBatch(s, CHUNKS[i], steps), 2));
+        }
+        double baseline = StepOverhead.median(times.get(0));
+        List<Figure> out = new ArrayList<>();
+        for (int i = 0; i < CHUNKS.length; i++) {
+            out.add(Figure.of(SECTION, "s per full-batch step: " + CHUNKS[i] + " vs " + base + " rows per product", "s",
+                    StepOverhead.median(times.get(i + 1)), baseline, null, String.format(Locale.ROOT,
+                            "median of %d steps per turn over %d rows, the sigmoid network; %d (--chunk-size's default) keeps a"
+                                    + " chunk's activations in cache while making the products wide", steps, train.rows(), base)));
+        }
+        return out;
+    }
+
+    private static TrainingConfig fullBatch(BenchSettings s, int chunk, int steps) {
+        return TrainingConfig.defaults().withEpochs(2 + steps).withBatchSize(0).withOptimizer(OptimizerKind.SGD).withLearningRate(0.03)
+                .withSeed(s.seed()).withChunkSize(chunk).withEvalEvery(Integer.MAX_VALUE);
+    }
+
+    /** Batch-1 steps on many partitions, where treeAggregate can add a level between the tasks and the driver. */
+    private static Figure depth(JavaSparkContext sc, Topology t, BenchSettings s) {
+        int rows = stepsFor(s);
+        SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+        TrainingSet small = smallSet(spark, sc, rows, DEPTH_PARTITIONS, s);
+        try {
+            List<Double> two = new ArrayList<>();
+            List<Double> one = new ArrayList<>();
+            for (int r = 0; r < s.repeats(); r++) {
+                two.add(1e3 * medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10));
+                one.add(1e3 * medianStepSeconds(sc, small, t, batchOne(s, 1), rows / 10));
+            }
+            return Figure.of(SECTION, "ms per batch-1 step on " + DEPTH_PARTITIONS + " partitions: treeAggregate depth 2 vs 1", "ms",
+                    StepOverhead.median(two), StepOverhead.median(one), null, String.format(Locale.ROOT,
+                            "median step over %d steps; depth 2 sums groups of partitions in a shuffle stage before the driver"
+                                    + " adds them, depth 1 (--aggregation-depth's default) sends every partition's buffer to the driver", rows));
+        } finally {
+            small.unpersist();
+        }
+    }
+
+    /** Median interval between consecutive steps' ends, leaving out the first {@code warm} steps. */
+    static double medianStepSeconds(JavaSparkContext sc, TrainingSet data, Topology t, TrainingConfig config, int warm) {
+        List<Long> stamps = new ArrayList<>();
+        TrainingListener clock = new TrainingListener() {
+            @Override
+            public void onStep(int epoch, int step, double lossSum, double rows) {
+                stamps.add(System.nanoTime());
+            }
+        };
+        new Trainer(sc, config).fit(t, Initializer.XAVIER.initialize(t, config.seed()), data, null, clock);
+        List<Double> seconds = new ArrayList<>();
+        for (int i = Math.max(1, warm); i < stamps.size(); i++) seconds.add((stamps.get(i) - stamps.get(i - 1)) / 1e9);
+        return StepOverhead.median(seconds);
+    }
+}
