@@ -17,16 +17,13 @@ final class StepRunner {
     /** [gradient sum (numParams), loss sum, rows] over this step's batch. */
     static double[] gradient(TrainingSet data, Broadcast<double[]> weights, Topology t, BatchPlan plan, long seed,
                              int epoch, int step, int chunk, int depth) {
-        return gradient(data, weights, t, plan, seed, epoch, step, chunk, depth, 0.0);
+        return gradient(data, weights, t, plan, seed, epoch, step, chunk, depth, 0.0, Precision.DOUBLE);
     }
 
-    /** As above with dropout on the hidden layers at the given rate, in double precision. */
-    static double[] gradient(TrainingSet data, Broadcast<double[]> weights, Topology t, BatchPlan plan, long seed,
-                             int epoch, int step, int chunk, int depth, double dropout) {
-        return gradient(data, weights, t, plan, seed, epoch, step, chunk, depth, dropout, Precision.DOUBLE);
-    }
-
-    /** As above with the tasks' products in the given precision. */
+    /**
+     * As above with dropout on the hidden layers at the given rate and the tasks' products in the given precision.
+     * (No overload without the precision: a caller that forgot it would silently train in double.)
+     */
     static double[] gradient(TrainingSet data, Broadcast<double[]> weights, Topology t, BatchPlan plan, long seed,
                              int epoch, int step, int chunk, int depth, double dropout, Precision precision) {
         int partitions = data.numPartitions();
