@@ -1,6 +1,7 @@
 package io.sparkbackprop.bench;
 
 import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import io.sparkbackprop.train.OptimizerKind;
 import io.sparkbackprop.train.Trainer;
@@ -20,14 +21,17 @@ import org.apache.spark.sql.Row;
  * product. Each system's time is (fit of N iterations − fit of 1) / (N − 1) after a warm-up fit, so
  * that start-up costs (MLlib stacks and caches its data inside every fit) cancel. The N-iteration runs
  * of ours also yield the executors' CPU time in the gradient tasks, hence the kernel's GFLOP/s (from the
- * least disturbed run: CPU time too grows when other processes thrash the caches).
+ * least disturbed run: CPU time too grows when other processes thrash the caches). Ours runs twice per turn,
+ * in double and in float precision ({@code --precision float}; MLlib has no such mode), so that both of our
+ * figures face the same load as MLlib's.
  */
 final class FullBatchRace {
     private FullBatchRace() {
     }
 
-    record Result(double oursSecondsPerIteration, double mllibSecondsPerIteration, long flops, double taskCpuSeconds,
-                  double taskRunSeconds, long tasks) {
+    /** @param oursFloatSecondsPerIteration ours with the float kernel; NaN when MLlib was not raced */
+    record Result(double oursSecondsPerIteration, double oursFloatSecondsPerIteration, double mllibSecondsPerIteration, long flops,
+                  double taskCpuSeconds, double taskRunSeconds, long tasks) {
         double kernelGflopsPerCpuSecond() {
             return flops / taskCpuSeconds / 1e9;
         }
@@ -40,15 +44,21 @@ final class FullBatchRace {
         // The step size does not change the work; MLlib's gd default keeps both on comparable trajectories.
         TrainingConfig config = TrainingConfig.defaults().withBatchSize(0).withOptimizer(OptimizerKind.SGD).withLearningRate(0.03)
                 .withSeed(s.seed()).withChunkSize(s.blockSize()).withEvalEvery(Integer.MAX_VALUE);
+        TrainingConfig inFloat = config.withPrecision(Precision.FLOAT);
         double[] w0 = Initializer.XAVIER.initialize(sigmoid, s.seed());
         ours(sc, config.withEpochs(2), sigmoid, w0, train);
-        if (withMllib) mllib(trainFrame, s, 2);
+        if (withMllib) {
+            ours(sc, inFloat.withEpochs(2), sigmoid, w0, train);
+            mllib(trainFrame, s, 2);
+        }
         // The systems take turns, so that a burst of load on a shared machine hits both; medians over the repeats.
         List<Double> oursPerIteration = new ArrayList<>();
+        List<Double> floatPerIteration = new ArrayList<>();
         List<Double> mllibPerIteration = new ArrayList<>();
         TaskTimes times = null;
         for (int r = 0; r < s.repeats(); r++) {
             double ours1 = ours(sc, config.withEpochs(1), sigmoid, w0, train);
+            double float1 = withMllib ? ours(sc, inFloat.withEpochs(1), sigmoid, w0, train) : Double.NaN;
             double mllib1 = withMllib ? mllib(trainFrame, s, 1) : Double.NaN;
             TaskTimes measured = TaskTimes.start(sc.sc(), "full-batch-ours-" + r);
             double oursN;
@@ -58,13 +68,15 @@ final class FullBatchRace {
                 measured.await(n);
             }
             if (times == null || measured.cpuSeconds() < times.cpuSeconds()) times = measured;
+            double floatN = withMllib ? ours(sc, inFloat.withEpochs(n), sigmoid, w0, train) : Double.NaN;
             double mllibN = withMllib ? mllib(trainFrame, s, n) : Double.NaN;
             oursPerIteration.add((oursN - ours1) / (n - 1));
+            floatPerIteration.add((floatN - float1) / (n - 1));
             mllibPerIteration.add((mllibN - mllib1) / (n - 1));
         }
         long flops = FlopCount.gradientPerRow(sigmoid) * train.rows() * n;
-        return new Result(StepOverhead.median(oursPerIteration), StepOverhead.median(mllibPerIteration), flops, times.cpuSeconds(),
-                times.runSeconds(), times.tasks());
+        return new Result(StepOverhead.median(oursPerIteration), StepOverhead.median(floatPerIteration),
+                StepOverhead.median(mllibPerIteration), flops, times.cpuSeconds(), times.runSeconds(), times.tasks());
     }
 
     private static double ours(JavaSparkContext sc, TrainingConfig config, Topology t, double[] w0, TrainingSet train) {

@@ -3,6 +3,7 @@ package io.sparkbackprop.cli;
 import io.sparkbackprop.io.OutputDirectory;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Network;
+import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import io.sparkbackprop.runtime.BlasReport;
 import io.sparkbackprop.train.CheckpointWriter;
@@ -81,6 +82,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--aggregation-depth", defaultValue = "1", description = "treeAggregate depth; 2 or more adds a shuffle stage per step that pays only with hundreds of partitions or very large networks. Default: ${DEFAULT-VALUE}")
     int aggregationDepth;
 
+    @Option(names = "--precision", defaultValue = "double", paramLabel = "double|float", converter = PrecisionConverter.class,
+            description = "Arithmetic of the training tasks' matrix products: double, or float (single-precision gemms, about "
+            + "twice as fast; weights, optimizer, evaluation and model stay double). Default: ${DEFAULT-VALUE}")
+    Precision precision;
+
     @Option(names = "--output", description = "Directory for model.json, history.csv, history.json and loss.png. Default: a new runs/<timestamp> folder.")
     Path output;
 
@@ -93,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
         double lr = learningRate != null ? learningRate : kind.defaultLearningRate();
         TrainingConfig config = TrainingConfig.defaults().withEpochs(epochs).withBatchSize(batchSize).withOptimizer(kind)
                 .withLearningRate(lr).withSeed(seed).withEvalEvery(evalEvery).withAggregationDepth(aggregationDepth)
-                .withLogEvery(logEvery);
+                .withLogEvery(logEvery).withPrecision(precision);
         config = training.apply(config, kind);
         java.time.Instant started = java.time.Instant.now();
         Path target = output != null ? output : OutputDirectory.freshRunDirectory(Paths.get("runs"), Clock.systemDefaultZone());
@@ -135,6 +141,7 @@ public final class TrainCommand implements Callable<Integer> {
             LOG.info("training on {} rows in {} partitions, testing on {} rows; {} epochs, batch {}, {} (learning rate {})",
                     inputs.train().rows(), inputs.train().numPartitions(), inputs.test() == null ? 0 : inputs.test().rows(),
                     epochs, batchSize == 0 ? "full" : batchSize, kind.id(), lr);
+            if (precision != Precision.DOUBLE) LOG.info("training products in {} precision", precision.id());
             LOG.info("learning-rate schedule {}; l2 {}, dropout {}, clip-norm {}, early stopping {}", config.schedule().describe(),
                     config.l2(), config.dropout(), config.clipNorm(), config.earlyStopping() == 0 ? "off" : "after " + config.earlyStopping());
             if (config.localSteps() > 1) {
@@ -156,6 +163,18 @@ public final class TrainCommand implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
+        }
+    }
+
+    /** Parses --precision where picocli reports it: with the option's name, for the command line and job files alike. */
+    static final class PrecisionConverter implements picocli.CommandLine.ITypeConverter<Precision> {
+        @Override
+        public Precision convert(String value) {
+            try {
+                return Precision.fromId(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -229,6 +229,12 @@ public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, N
         return this;
     }
 
+    /** "double" (default) or "float": the training tasks' products in single precision. */
+    public NeuralNetClassifier setPrecision(String v) {
+        set(precision(), NeuralNetParams.checkPrecision(v));
+        return this;
+    }
+
     public NeuralNetClassifier setClipNorm(double v) {
         set(clipNorm(), v);
         return this;

@@ -8,6 +8,7 @@ import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Network;
+import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Scaling;
 import io.sparkbackprop.nn.Topology;
 import io.sparkbackprop.train.LearningRateSchedule;
@@ -94,7 +95,8 @@ final class NeuralNetFitting {
                     .withSchedule(LearningRateSchedule.of(p.getLrSchedule(), p.getLrDecay() == 0 ? null : p.getLrDecay(),
                             p.getLrDecayEvery(), p.getLrMin(), p.getWarmupEpochs()))
                     .withL2(p.getL2()).withDropout(p.getDropout()).withClipNorm(p.getClipNorm()).withEarlyStopping(p.getEarlyStopping())
-                    .withLocalSteps(p.getLocalSteps());
+                    .withLocalSteps(p.getLocalSteps())
+                    .withPrecision(Precision.fromId(p.getPrecision()));
             if (config.earlyStopping() > 0 && (validationSet == null || validationSet.rows() == 0)) {
                 throw new IllegalArgumentException("earlyStopping watches the validation loss: set validationIndicatorCol and mark some "
                         + "rows as validation rows, or set earlyStopping to 0");

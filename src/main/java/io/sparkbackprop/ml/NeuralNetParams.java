@@ -2,6 +2,7 @@ package io.sparkbackprop.ml;
 
 import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.train.LearningRateSchedule;
 import io.sparkbackprop.train.OptimizerKind;
 import java.util.Arrays;
@@ -120,6 +121,24 @@ public interface NeuralNetParams extends Params {
 
     default int getLocalSteps() {
         return (Integer) getOrDefault(localSteps());
+    }
+
+    default Param<String> precision() {
+        return new Param<>(this, "precision", "arithmetic of the training tasks' matrix products: " + Precision.validIds()
+                + " (float: single-precision gemms; weights, optimizer and model stay double)",
+                valid((String s) -> Arrays.stream(Precision.values()).anyMatch(v -> v.id().equals(s))));
+    }
+
+    default String getPrecision() {
+        return getOrDefault(precision());
+    }
+
+    /** The precision, refused with the Param's name and the valid values (Spark's own message names neither value list). */
+    static String checkPrecision(String v) {
+        if (v == null || Arrays.stream(Precision.values()).noneMatch(p -> p.id().equals(v))) {
+            throw new IllegalArgumentException("precision must be one of " + Precision.validIds() + ", got '" + v + "'");
+        }
+        return v;
     }
 
     default double getMomentum() {
@@ -344,6 +363,7 @@ public interface NeuralNetParams extends Params {
         p.setDefault(p.clipNorm(), 0.0);
         p.setDefault(p.earlyStopping(), 0);
         p.setDefault(p.localSteps(), 1);
+        p.setDefault(p.precision(), Precision.DOUBLE.id());
     }
 
     /** The initialiser initMode names, or null for auto. */

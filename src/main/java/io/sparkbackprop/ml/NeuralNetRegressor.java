@@ -244,6 +244,12 @@ public final class NeuralNetRegressor extends Regressor<Vector, NeuralNetRegress
         return this;
     }
 
+    /** "double" (default) or "float": the training tasks' products in single precision. */
+    public NeuralNetRegressor setPrecision(String v) {
+        set(precision(), NeuralNetParams.checkPrecision(v));
+        return this;
+    }
+
     public NeuralNetRegressor setClipNorm(double v) {
         set(clipNorm(), v);
         return this;

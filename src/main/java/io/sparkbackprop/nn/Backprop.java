@@ -101,7 +101,7 @@ public final class Backprop {
         return new double[] {loss, hits};
     }
 
-    private static double weightedSum(double[] sampleLoss, double[] rowWeights, int rwOff, int m) {
+    static double weightedSum(double[] sampleLoss, double[] rowWeights, int rwOff, int m) {
         double sum = 0;
         if (rowWeights == null) {
             for (int j = 0; j < m; j++) sum += sampleLoss[j];
@@ -137,17 +137,7 @@ public final class Backprop {
                                         Dropout dropout, int keyStart) {
         forward(t, w, x, xOff, m, ws, dropout, keyStart);
         int last = t.numLayers() - 1;
-        int k = t.outputSize();
-        t.loss().lossAndDelta(t.activation(last), ws.z[last], ws.a[last], y, yOff, ws.delta[last], k, m, ws.sampleLoss);
-        double loss = weightedSum(ws.sampleLoss, rowWeights, rwOff, m);
-        if (rowWeights != null) {
-            // A sample's weight scales its whole gradient, i.e. its column of the output delta.
-            double[] d = ws.delta[last];
-            for (int j = 0; j < m; j++) {
-                double rw = rowWeights[rwOff + j];
-                for (int r = j * k; r < (j + 1) * k; r++) d[r] *= rw;
-            }
-        }
+        double loss = outputDelta(t, y, yOff, rowWeights, rwOff, m, ws);
         for (int l = last; l >= 0; l--) {
             int out = t.outputsOf(l);
             int in = t.inputsOf(l);
@@ -162,19 +152,56 @@ public final class Backprop {
                 double[] prev = ws.delta[l - 1];
                 // delta_{l-1} = Wᵀ · delta, then ⊙ g'(Z_{l-1})
                 BLAS_IMPL.dgemm("T", "N", in, m, out, 1.0, w, t.weightOffset(l), out, delta, 0, out, 0.0, prev, 0, in);
-                if (dropout != null) {
-                    // Through the mask: a dropped unit passes no gradient, a kept one is scaled like its output.
-                    double[] keep = ws.keep[l - 1];
-                    for (int i = 0; i < in * m; i++) prev[i] *= keep[i];
-                }
-                t.activation(l - 1).multiplyDerivative(ws.z[l - 1], ws.a[l - 1], prev, in * m);
+                throughHiddenLayer(t, ws, dropout, l - 1, in * m);
             }
         }
         return loss;
     }
 
+    /**
+     * The output layer's per-sample losses and dLoss/dZ (into ws.delta[last]), each sample's column scaled by its
+     * row weight; returns Σ w_j loss_j. Shared with {@link FloatBackprop}, which keeps this part in double.
+     */
+    static double outputDelta(Topology t, double[] y, int yOff, double[] rowWeights, int rwOff, int m, Workspace ws) {
+        int last = t.numLayers() - 1;
+        int k = t.outputSize();
+        t.loss().lossAndDelta(t.activation(last), ws.z[last], ws.a[last], y, yOff, ws.delta[last], k, m, ws.sampleLoss);
+        double loss = weightedSum(ws.sampleLoss, rowWeights, rwOff, m);
+        if (rowWeights != null) {
+            // A sample's weight scales its whole gradient, i.e. its column of the output delta.
+            double[] d = ws.delta[last];
+            for (int j = 0; j < m; j++) {
+                double rw = rowWeights[rwOff + j];
+                for (int r = j * k; r < (j + 1) * k; r++) d[r] *= rw;
+            }
+        }
+        return loss;
+    }
+
+    /** ws.delta[l] (dLoss/dA of hidden layer l, len values) becomes dLoss/dZ: through the dropout mask and g'. */
+    static void throughHiddenLayer(Topology t, Workspace ws, Dropout dropout, int l, int len) {
+        double[] prev = ws.delta[l];
+        if (dropout != null) {
+            // Through the mask: a dropped unit passes no gradient, a kept one is scaled like its output.
+            double[] keep = ws.keep[l];
+            for (int i = 0; i < len; i++) prev[i] *= keep[i];
+        }
+        t.activation(l).multiplyDerivative(ws.z[l], ws.a[l], prev, len);
+    }
+
+    /** Hidden layer l's dropout mask for the chunk's m rows (keys from keyStart) and its thinned activations. */
+    static void thin(Workspace ws, Dropout dropout, int l, int out, int keyStart, int m) {
+        // a stays g(Z) for the derivative; the thinned copy feeds the next layer.
+        ws.ensureDropoutBuffers();
+        double[] keep = ws.keep[l];
+        dropout.fillMask(keep, l, out, keyStart, m);
+        double[] a = ws.a[l];
+        double[] dropped = ws.dropped[l];
+        for (int i = 0; i < out * m; i++) dropped[i] = a[i] * keep[i];
+    }
+
     /** What layer l hands the next one: its activations, thinned by the dropout mask while training. */
-    private static double[] layerOutput(Workspace ws, int l, Dropout dropout) {
+    static double[] layerOutput(Workspace ws, int l, Dropout dropout) {
         return dropout == null ? ws.a[l] : ws.dropped[l];
     }
 
@@ -190,15 +217,7 @@ public final class Backprop {
             // Z = W · input + b   (out × in)(in × m)
             BLAS_IMPL.dgemm("N", "N", out, m, in, 1.0, w, t.weightOffset(l), out, input, inputOff, in, 1.0, z, 0, out);
             t.activation(l).apply(z, ws.a[l], out * m, out);
-            if (dropout != null && l < t.numLayers() - 1) {
-                // a stays g(Z) for the derivative; the thinned copy feeds the next layer.
-                ws.ensureDropoutBuffers();
-                double[] keep = ws.keep[l];
-                dropout.fillMask(keep, l, out, keyStart, m);
-                double[] a = ws.a[l];
-                double[] dropped = ws.dropped[l];
-                for (int i = 0; i < out * m; i++) dropped[i] = a[i] * keep[i];
-            }
+            if (dropout != null && l < t.numLayers() - 1) thin(ws, dropout, l, out, keyStart, m);
         }
     }
 }

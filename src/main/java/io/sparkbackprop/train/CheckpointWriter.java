@@ -45,6 +45,8 @@ public final class CheckpointWriter implements TrainingListener {
         s.put("early_stopping", Integer.toString(c.earlyStopping()));
         // Local steps average the partitions' models every K steps: another trajectory than K = 1's.
         s.put("local_steps", Integer.toString(c.localSteps()));
+        // Float products round differently, so a float run resumed in double (or back) is another trajectory.
+        s.put("precision", c.precision().id());
         return Map.copyOf(s);
     }
 }

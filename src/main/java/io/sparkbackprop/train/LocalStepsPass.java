@@ -1,6 +1,7 @@
 package io.sparkbackprop.train;
 
 import io.sparkbackprop.data.Block;
+import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -26,11 +27,11 @@ final class LocalStepsPass {
     /** Everything a task needs besides the data and the broadcast: shipped with the closure, so Serializable. */
     record Recipe(Topology topology, BatchPlan plan, OptimizerKind optimizer, double learningRate, double momentum,
                   boolean nesterov, double weightDecay, LearningRateSchedule schedule, int epochs, double l2, double clipNorm,
-                  long seed, int chunk, double dropout) implements Serializable {
+                  long seed, int chunk, double dropout, Precision precision) implements Serializable {
 
         static Recipe of(TrainingConfig c, Topology t, BatchPlan plan) {
             return new Recipe(t, plan, c.optimizer(), c.learningRate(), c.momentum(), c.nesterov(), c.weightDecay(), c.schedule(),
-                    c.epochs(), c.l2(), c.clipNorm(), c.seed(), c.chunkSize(), c.dropout());
+                    c.epochs(), c.l2(), c.clipNorm(), c.seed(), c.chunkSize(), c.dropout(), c.precision());
         }
 
         /** A fresh optimizer exactly as the Trainer creates it (TrainingConfig.hyper with the weight mask). */
@@ -80,7 +81,7 @@ final class LocalStepsPass {
         for (int i = 0; i < k; i++) {
             int step = first + i;
             double[] agg = PartitionPass.gradient(blocks.iterator(), partition, partitions, t, w, r.plan(), r.seed(), epoch, step,
-                    r.chunk(), r.dropout());
+                    r.chunk(), r.dropout(), r.precision());
             double lossSum = agg[p];
             double rows = agg[p + 1];
             // The loss is the one before this step's update, as the synchronous mode reports it.

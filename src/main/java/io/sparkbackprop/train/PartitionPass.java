@@ -3,6 +3,8 @@ package io.sparkbackprop.train;
 import io.sparkbackprop.data.Block;
 import io.sparkbackprop.nn.Backprop;
 import io.sparkbackprop.nn.Dropout;
+import io.sparkbackprop.nn.GradientKernel;
+import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import io.sparkbackprop.nn.Workspace;
 import java.util.Iterator;
@@ -21,12 +23,13 @@ final class PartitionPass {
     /**
      * Buffer layout: [gradient sum (numParams), loss sum, weight sum (= rows when unweighted)]. With a
      * dropout rate, each row's masks are keyed by (seed, epoch, step, partition, row index in the partition).
+     * The precision picks the kernel's arithmetic; the buffer's sums are double either way.
      */
     static double[] gradient(Iterator<Block> it, int partition, int partitions, Topology t, double[] w, BatchPlan plan,
-                             long seed, int epoch, int step, int chunk, double dropout) {
+                             long seed, int epoch, int step, int chunk, double dropout, Precision precision) {
         int p = t.numParams();
         double[] out = new double[p + 2];
-        Workspace ws = Workspace.forThread(t, chunk);
+        GradientKernel kernel = precision.kernel(t, w, chunk);
         double loss = 0;
         double rows = 0;
         if (plan.fullBatch()) {
@@ -41,7 +44,7 @@ final class PartitionPass {
                     for (int j = 0; j < keys.length; j++) keys[j] = Dropout.rowKey(seed, epoch, step, partition, firstRow + j);
                     d = new Dropout(dropout, keys, 0);
                 }
-                loss += Backprop.accumulateGradient(w, b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows(), out, ws, d);
+                loss += kernel.accumulateGradient(b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows(), out, d);
                 rows += weightOf(b);
                 firstRow += b.rows();
             }
@@ -61,7 +64,7 @@ final class PartitionPass {
                     index.copyRow(row, g.x, c, g.y, g.w);
                     if (d != null) g.keys[c] = Dropout.rowKey(seed, epoch, step, partition, row);
                 }
-                loss += Backprop.accumulateGradient(w, g.x, 0, g.y, 0, rw, 0, cols, out, ws, d);
+                loss += kernel.accumulateGradient(g.x, 0, g.y, 0, rw, 0, cols, out, d);
                 if (rw == null) {
                     rows += cols;
                 } else {

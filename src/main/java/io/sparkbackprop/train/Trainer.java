@@ -113,7 +113,7 @@ public final class Trainer {
                 double[] agg;
                 try {
                     agg = StepRunner.gradient(train, bw, t, plan, config.seed(), epoch, step, config.chunkSize(),
-                            config.aggregationDepth(), config.dropout());
+                            config.aggregationDepth(), config.dropout(), config.precision());
                 } finally {
                     bw.destroy();
                 }

@@ -1,5 +1,6 @@
 package io.sparkbackprop.train;
 
+import io.sparkbackprop.nn.Precision;
 import java.util.function.Consumer;
 
 /**
@@ -17,12 +18,13 @@ import java.util.function.Consumer;
  *                      weights; 0 = off
  * @param localSteps    mini-batch steps each partition takes on its own per Spark job before the driver averages
  *                      the models (see {@link LocalStepsJob}); 1 = synchronous, one job per step
+ * @param precision     arithmetic of the training tasks' products (weights and optimizer stay double)
  */
 public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer, double learningRate, long seed,
                              int evalEvery, int aggregationDepth, int chunkSize, int logEvery, double tol,
                              double momentum, boolean nesterov, double weightDecay, LearningRateSchedule schedule,
                              double l2, double dropout, double clipNorm, int earlyStopping,
-                             int localSteps) {
+                             int localSteps, Precision precision) {
 
     /** Epochs in a row without a tol-sized improvement of the best train loss before training stops. */
     public static final int TOL_PATIENCE = 3;
@@ -47,6 +49,7 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
         require(earlyStopping >= 0, "early-stopping patience must be 0 (off) or positive, got " + earlyStopping);
         require(localSteps >= 1, "local steps must be at least 1 (1 = synchronous), got " + localSteps);
         require(localSteps == 1 || batchSize > 0, FULL_BATCH_LOCAL_STEPS);
+        require(precision != null, "a precision is required");
     }
 
     /**
@@ -68,7 +71,7 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
     public static TrainingConfig defaults() {
         return new TrainingConfig(20, 256, OptimizerKind.ADAM, OptimizerKind.ADAM.defaultLearningRate(), 42L, 1, 1, 512, 0, 0.0,
                 OptimizerKind.Hyper.DEFAULT_MOMENTUM, false, OptimizerKind.Hyper.DEFAULT_WEIGHT_DECAY, LearningRateSchedule.constant(),
-                0, 0, 0, 0, 1);
+                0, 0, 0, 0, 1, Precision.DOUBLE);
     }
 
     /** The optimizer's own settings, with the weights that weight decay applies to. */
@@ -85,6 +88,7 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
         long seed;
         boolean nesterov;
         LearningRateSchedule schedule;
+        Precision precision;
 
         Builder(TrainingConfig c) {
             epochs = c.epochs; batchSize = c.batchSize; optimizer = c.optimizer; learningRate = c.learningRate; seed = c.seed;
@@ -92,12 +96,13 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
             tol = c.tol; momentum = c.momentum; nesterov = c.nesterov; weightDecay = c.weightDecay; schedule = c.schedule;
             l2 = c.l2; dropout = c.dropout; clipNorm = c.clipNorm; earlyStopping = c.earlyStopping;
             localSteps = c.localSteps;
+            precision = c.precision;
         }
 
         TrainingConfig build() {
             return new TrainingConfig(epochs, batchSize, optimizer, learningRate, seed, evalEvery, aggregationDepth, chunkSize,
                     logEvery, tol, momentum, nesterov, weightDecay, schedule, l2, dropout, clipNorm, earlyStopping,
-                    localSteps);
+                    localSteps, precision);
         }
     }
 
@@ -188,5 +193,9 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
     /** K mini-batch steps per partition per Spark job, models averaged after each job; 1 = synchronous. */
     public TrainingConfig withLocalSteps(int k) {
         return with(b -> b.localSteps = k);
+    }
+
+    public TrainingConfig withPrecision(Precision v) {
+        return with(b -> b.precision = v);
     }
 }

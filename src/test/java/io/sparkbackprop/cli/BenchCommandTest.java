@@ -47,7 +47,7 @@ class BenchCommandTest {
 
         BenchReport report = BenchReport.readJson(output.resolve("bench.json"));
         assertEquals(report.figures(), BenchReport.readCsv(output.resolve("bench.csv")), "the CSV holds the JSON's figures");
-        assertEquals(16, report.figures().size(), report.table());
+        assertEquals(17, report.figures().size(), report.table());
         for (Figure f : report.figures()) {
             assertTrue(out.toString().contains("| " + f.section() + " | " + f.metric() + " |"), "printed: " + f.metric());
             if (f.target() != null && Double.isFinite(f.ratio())) {
@@ -59,6 +59,9 @@ class BenchCommandTest {
         Figure iteration = find(report, "s per full-batch iteration");
         assertTrue(iteration.ours() > 0 && iteration.baseline() > 0 || iteration.verdict() == Figure.Verdict.NOT_MEASURED
                 && iteration.note().contains("lost in noise"), iteration.toString());
+        Figure inFloat = find(report, "s per full-batch iteration in float");
+        assertTrue(inFloat.target().bound() == 0.6 && (inFloat.ours() > 0 && inFloat.baseline() == iteration.baseline()
+                || inFloat.verdict() == Figure.Verdict.NOT_MEASURED), inFloat.toString());
         // Tiny products run far below the machine's peak, but well above nothing.
         Figure blas = find(report, "GFLOP/s per core");
         inRange(blas, 0.05, 500);

@@ -91,11 +91,13 @@ class LocalStepsTest {
         TrainingConfig adam = TrainingConfig.defaults().withEpochs(3).withBatchSize(30).withOptimizer(OptimizerKind.ADAM)
                 .withLearningRate(0.01).withSeed(3).withL2(1e-3).withClipNorm(0.5).withDropout(0.2)
                 .withSchedule(LearningRateSchedule.of("cosine", null, 1, 1e-4, 1));
-        for (TrainingConfig sync : new TrainingConfig[] {sgd, adam}) {
+        // And in float precision: the local steps run the same float kernel as the synchronous ones.
+        TrainingConfig adamFloat = adam.withPrecision(io.sparkbackprop.nn.Precision.FLOAT);
+        for (TrainingConfig sync : new TrainingConfig[] {sgd, adam, adamFloat}) {
             TrainingResult expected = fit(sync, one, TrainingListener.NONE);
             for (int k : new int[] {3, 8}) { // 8 steps per epoch: groups 3, 3, 2, or the whole epoch in one job
                 TrainingResult local = fit(sync.withLocalSteps(k), one, TrainingListener.NONE);
-                String what = sync.optimizer().id() + ", K " + k;
+                String what = sync.optimizer().id() + " " + sync.precision().id() + ", K " + k;
                 assertArrayEquals(expected.weights(), local.weights(), 1e-12, what);
                 assertEquals(expected.steps(), local.steps(), what);
                 for (int e = 0; e < 3; e++) {

@@ -2,6 +2,7 @@ package io.sparkbackprop.bench;
 
 import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Backprop;
+import io.sparkbackprop.nn.FloatBackprop;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Topology;
@@ -25,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The forward/backward kernel on one chunk of rows, in one thread, without Spark: {@code gradient}
  * (forward and backward, what a training task runs), {@code forward} (the loss alone, what evaluation
- * runs) and {@code gemmsAlone} (only the kernel's products, same shapes: the BLAS ceiling). Besides
+ * runs) and {@code gemmsAlone} (only the kernel's products, same shapes: the BLAS ceiling); {@code floatGradient}
+ * is the same pass with {@code --precision float}'s kernel ({@link FloatBackprop}: weights converted once, as a
+ * task does per step) and {@code featuresToFloat} its conversion of one chunk's features alone. Besides
  * calls per second, each reports {@code flops} per second (2·m·n·k per product, {@link FlopCount}), so
  * gradient's flops rate over gemmsAlone's is the kernel's share of the BLAS rate, as in {@code bench}.
  * Run with {@code mvn -B -Pjmh -DskipTests test} (see pom.xml).
@@ -43,12 +46,23 @@ public class KernelBenchmark {
     @Param({"128"})
     int hidden;
 
+    /**
+     * Distinct chunks of features the gradient benchmarks cycle through: 1 keeps the chunk in cache; 64 (50 MB at
+     * 128 rows) streams every chunk from memory as a task over its cached blocks does.
+     */
+    @Param({"1"})
+    int chunks;
+
+    private int nextChunk;
+
     private Topology topology;
     private double[] weights;
     private double[] x;
     private double[] y;
     private double[] grad;
     private Workspace workspace;
+    private FloatBackprop floatKernel;
+    private float[] xFloat;
     private GemmProbe.Operands gemms;
     private long gradientFlops;
     private long forwardFlops;
@@ -70,12 +84,14 @@ public class KernelBenchmark {
         topology = Topology.of(784, new int[] {hidden}, Activation.SIGMOID, 10, Loss.CROSS_ENTROPY);
         weights = Initializer.XAVIER.initialize(topology, 1);
         SplittableRandom rng = new SplittableRandom(2);
-        x = new double[784 * rows];
+        x = new double[784 * rows * chunks];
         for (int i = 0; i < x.length; i++) x[i] = rng.nextDouble();
         y = new double[rows];
         for (int j = 0; j < rows; j++) y[j] = rng.nextInt(10);
         grad = new double[topology.numParams()];
         workspace = new Workspace(topology, rows);
+        floatKernel = new FloatBackprop(weights, workspace);
+        xFloat = new float[784 * rows];
         gemms = new GemmProbe.Operands(FlopCount.gradientGemms(topology, rows), 3, dev.ludovic.netlib.blas.BLAS.getInstance());
         gradientFlops = FlopCount.gradientPerRow(topology) * rows;
         forwardFlops = FlopCount.forwardPerRow(topology) * rows;
@@ -88,7 +104,26 @@ public class KernelBenchmark {
     @Benchmark
     public double gradient(Flops counter) {
         counter.flops += gradientFlops;
-        return Backprop.accumulateGradient(weights, x, 0, y, 0, rows, grad, workspace);
+        return Backprop.accumulateGradient(weights, x, chunkOffset(), y, 0, rows, grad, workspace);
+    }
+
+    @Benchmark
+    public double floatGradient(Flops counter) {
+        counter.flops += gradientFlops;
+        return floatKernel.accumulateGradient(x, chunkOffset(), y, 0, null, 0, rows, grad, null);
+    }
+
+    /** What the float kernel pays per chunk before its first product: the features narrowed to float. */
+    @Benchmark
+    public float[] featuresToFloat() {
+        int off = chunkOffset();
+        for (int i = 0; i < xFloat.length; i++) xFloat[i] = (float) x[off + i];
+        return xFloat;
+    }
+
+    private int chunkOffset() {
+        nextChunk = nextChunk + 1 == chunks ? 0 : nextChunk + 1;
+        return nextChunk * 784 * rows;
     }
 
     @Benchmark

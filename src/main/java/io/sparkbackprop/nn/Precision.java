@@ -1,0 +1,44 @@
+package io.sparkbackprop.nn;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The arithmetic of the training tasks' forward/backward products. Weights, the optimizer, model files
+ * and the evaluation passes are double in either mode; FLOAT only runs the gemms of the gradient pass in
+ * single precision (about twice the gemm rate, half the memory traffic), see {@link FloatBackprop}.
+ */
+public enum Precision {
+    DOUBLE, FLOAT;
+
+    /** The name used on the command line, in job files and in the estimators' {@code precision} Param. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** "double, float". */
+    public static String validIds() {
+        return Arrays.stream(values()).map(Precision::id).collect(Collectors.joining(", "));
+    }
+
+    public static Precision fromId(String id) {
+        for (Precision p : values()) {
+            if (p.id().equalsIgnoreCase(id.trim())) return p;
+        }
+        throw new IllegalArgumentException("unknown precision '" + id + "'; valid precisions: " + validIds());
+    }
+
+    /**
+     * The gradient kernel one task uses for one step: it may prepare the weights once (FLOAT converts them to
+     * float here, not per chunk) and reuses the calling thread's buffers.
+     */
+    public GradientKernel kernel(Topology t, double[] w, int chunk) {
+        Workspace ws = Workspace.forThread(t, chunk);
+        return switch (this) {
+            case DOUBLE -> (x, xOff, y, yOff, rowWeights, rwOff, m, grad, dropout) ->
+                    Backprop.accumulateGradient(w, x, xOff, y, yOff, rowWeights, rwOff, m, grad, ws, dropout);
+            case FLOAT -> new FloatBackprop(w, ws);
+        };
+    }
+}
