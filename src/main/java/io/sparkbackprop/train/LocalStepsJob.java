@@ -26,7 +26,12 @@ final class LocalStepsJob {
     private final int depth;
 
     LocalStepsJob(JavaSparkContext sc, TrainingConfig config, Topology t, TrainingSet train, BatchPlan plan) {
-        if (plan.fullBatch()) throw new IllegalArgumentException(TrainingConfig.FULL_BATCH_LOCAL_STEPS);
+        if (plan.fullBatch()) {
+            // The config check saw only batch size 0; a batch as large as the data is known here.
+            throw new IllegalArgumentException("local steps " + config.localSteps() + " need more than one step per epoch, but the batch"
+                    + " size " + config.batchSize() + " (--batch-size, batchSize) covers all " + train.rows() + " training rows: give a"
+                    + " smaller batch size, or local steps 1 (--local-steps, localSteps)");
+        }
         this.sc = sc;
         this.train = train;
         this.recipe = LocalStepsPass.Recipe.of(config, t, plan);

@@ -249,7 +249,7 @@ class LocalStepsTest {
         TrainingSet data = cache(rows(new int[] {50}, 5));
         IllegalArgumentException fit = assertThrows(IllegalArgumentException.class,
                 () -> fit(TrainingConfig.defaults().withBatchSize(64).withLocalSteps(2), data, TrainingListener.NONE));
-        assertTrue(fit.getMessage().contains("a full batch is one step per epoch"), fit.getMessage());
+        assertTrue(fit.getMessage().contains("the batch size 64 (--batch-size, batchSize) covers all 50 training rows"), fit.getMessage());
         data.unpersist();
     }
 }
