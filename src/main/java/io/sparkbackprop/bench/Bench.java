@@ -3,6 +3,7 @@ package io.sparkbackprop.bench;
 import io.sparkbackprop.data.Blocks;
 import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Loss;
+import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import io.sparkbackprop.runtime.BlasReport;
 import io.sparkbackprop.train.TrainingSet;
@@ -69,8 +70,11 @@ public final class Bench {
                 }
                 if (s.runs("blas")) {
                     int cores = Math.min(train.numPartitions(), sc.defaultParallelism());
-                    GemmProbe.Result gemm = GemmProbe.run(sc, FlopCount.gradientGemms(sigmoid, s.blockSize()), cores, s.gemmSeconds());
-                    figures.add(blasFigure(r, gemm, cores));
+                    for (Precision precision : Precision.values()) {
+                        GemmProbe.Result gemm = GemmProbe.run(sc, FlopCount.gradientGemms(sigmoid, s.blockSize()), cores, s.gemmSeconds(),
+                                precision);
+                        figures.add(blasFigure(r, gemm, cores, precision));
+                    }
                 }
                 if (!master.startsWith("local[") && !master.equals("local")) {
                     figures.add(Figure.of(SCALING, "rows/s, full batch, on " + master, "rows/s", train.rows() / r.oursSecondsPerIteration(),
@@ -189,13 +193,24 @@ public final class Bench {
         return f;
     }
 
-    private static Figure blasFigure(FullBatchRace.Result r, GemmProbe.Result gemm, int cores) {
-        Figure f = Figure.of(VS_BLAS, "GFLOP/s per core, forward/backward vs dgemm of its shapes", "GFLOP/s",
-                r.kernelGflopsPerCpuSecond(), gemm.gflopsPerCpuSecond(), Target.atLeast(0.8), String.format(Locale.ROOT,
-                        "2mnk per product over the executors' task CPU time (%d tasks: %.2f s CPU, %.2f s wall) vs the same"
-                        + " products alone, %d at a time (%.2f s CPU, %.2f s wall)", r.tasks(), r.taskCpuSeconds(), r.taskRunSeconds(), cores,
+    private static Figure blasFigure(FullBatchRace.Result r, GemmProbe.Result gemm, int cores, Precision precision) {
+        boolean single = precision == Precision.FLOAT;
+        TaskTimes tasks = r.tasks(precision);
+        String metric = single ? "GFLOP/s per core, float forward/backward vs sgemm of its shapes"
+                : "GFLOP/s per core, forward/backward vs dgemm of its shapes";
+        // The issue's ≥ 0.8 is the double kernel's. The float kernel's figure is reported beside it, without a target: the
+        // work around the products (the sigmoid's exp above all) is the same in both modes, and weighs about twice as much
+        // against sgemms that run twice as fast.
+        Figure f = Figure.of(VS_BLAS, metric, "GFLOP/s", r.kernelGflopsPerCpuSecond(precision), gemm.gflopsPerCpuSecond(),
+                single ? null : Target.atLeast(0.8),
+                String.format(Locale.ROOT, "2mnk per product over the executors' task CPU time (%d tasks: %.2f s CPU, %.2f s wall) vs the same"
+                        + " products alone, %d at a time (%.2f s CPU, %.2f s wall)", tasks.tasks(), tasks.cpuSeconds(), tasks.runSeconds(), cores,
                         gemm.cpuSeconds(), gemm.wallSeconds()));
-        if (f.verdict() == Figure.Verdict.MISS) {
+        if (single) {
+            f = f.withNote("no target (the issue's 0.8 is for double): the work around the products — activations, softmax and"
+                    + " losses in double, bias sums, and converting each chunk's features and deltas between double and float — is"
+                    + " about the double kernel's and weighs twice as much against sgemms that run twice as fast");
+        } else if (f.verdict() == Figure.Verdict.MISS) {
             f = f.withNote("the rest of the task (bias copies, activations, softmax, a dgemv per layer, reading the blocks) costs"
                     + " what the products do not; a wider --block-size makes the products larger against it");
         }

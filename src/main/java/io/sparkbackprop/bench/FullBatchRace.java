@@ -23,17 +23,26 @@ import org.apache.spark.sql.Row;
  * of ours also yield the executors' CPU time in the gradient tasks, hence the kernel's GFLOP/s (from the
  * least disturbed run: CPU time too grows when other processes thrash the caches). Ours runs twice per turn,
  * in double and in float precision ({@code --precision float}; MLlib has no such mode), so that both of our
- * figures face the same load as MLlib's.
+ * figures face the same load as MLlib's; the float runs' task times give the float kernel's GFLOP/s.
  */
 final class FullBatchRace {
     private FullBatchRace() {
     }
 
-    /** @param oursFloatSecondsPerIteration ours with the float kernel; NaN when MLlib was not raced */
+    /**
+     * @param oursFloatSecondsPerIteration ours with the float kernel
+     * @param flops                        of one N-iteration run (the same in either precision)
+     * @param doubleTasks                  the gradient tasks of the least disturbed N-iteration run in double
+     * @param floatTasks                   the same in float
+     */
     record Result(double oursSecondsPerIteration, double oursFloatSecondsPerIteration, double mllibSecondsPerIteration, long flops,
-                  double taskCpuSeconds, double taskRunSeconds, long tasks) {
-        double kernelGflopsPerCpuSecond() {
-            return flops / taskCpuSeconds / 1e9;
+                  TaskTimes doubleTasks, TaskTimes floatTasks) {
+        double kernelGflopsPerCpuSecond(Precision precision) {
+            return flops / tasks(precision).cpuSeconds() / 1e9;
+        }
+
+        TaskTimes tasks(Precision precision) {
+            return precision == Precision.FLOAT ? floatTasks : doubleTasks;
         }
     }
 
@@ -47,28 +56,19 @@ final class FullBatchRace {
         TrainingConfig inFloat = config.withPrecision(Precision.FLOAT);
         double[] w0 = Initializer.XAVIER.initialize(sigmoid, s.seed());
         ours(sc, config.withEpochs(2), sigmoid, w0, train);
-        if (withMllib) {
-            ours(sc, inFloat.withEpochs(2), sigmoid, w0, train);
-            mllib(trainFrame, s, 2);
-        }
+        ours(sc, inFloat.withEpochs(2), sigmoid, w0, train);
+        if (withMllib) mllib(trainFrame, s, 2);
         // The systems take turns, so that a burst of load on a shared machine hits both; medians over the repeats.
         List<Double> oursPerIteration = new ArrayList<>();
         List<Double> floatPerIteration = new ArrayList<>();
         List<Double> mllibPerIteration = new ArrayList<>();
-        TaskTimes times = null;
+        TaskTimes[] times = new TaskTimes[2];
         for (int r = 0; r < s.repeats(); r++) {
             double ours1 = ours(sc, config.withEpochs(1), sigmoid, w0, train);
-            double float1 = withMllib ? ours(sc, inFloat.withEpochs(1), sigmoid, w0, train) : Double.NaN;
+            double float1 = ours(sc, inFloat.withEpochs(1), sigmoid, w0, train);
             double mllib1 = withMllib ? mllib(trainFrame, s, 1) : Double.NaN;
-            TaskTimes measured = TaskTimes.start(sc.sc(), "full-batch-ours-" + r);
-            double oursN;
-            try {
-                oursN = ours(sc, config.withEpochs(n), sigmoid, w0, train);
-            } finally {
-                measured.await(n);
-            }
-            if (times == null || measured.cpuSeconds() < times.cpuSeconds()) times = measured;
-            double floatN = withMllib ? ours(sc, inFloat.withEpochs(n), sigmoid, w0, train) : Double.NaN;
+            double oursN = timed(sc, config.withEpochs(n), sigmoid, w0, train, "full-batch-ours-" + r, times, 0);
+            double floatN = timed(sc, inFloat.withEpochs(n), sigmoid, w0, train, "full-batch-float-" + r, times, 1);
             double mllibN = withMllib ? mllib(trainFrame, s, n) : Double.NaN;
             oursPerIteration.add((oursN - ours1) / (n - 1));
             floatPerIteration.add((floatN - float1) / (n - 1));
@@ -76,7 +76,21 @@ final class FullBatchRace {
         }
         long flops = FlopCount.gradientPerRow(sigmoid) * train.rows() * n;
         return new Result(StepOverhead.median(oursPerIteration), StepOverhead.median(floatPerIteration),
-                StepOverhead.median(mllibPerIteration), flops, times.cpuSeconds(), times.runSeconds(), times.tasks());
+                StepOverhead.median(mllibPerIteration), flops, times[0], times[1]);
+    }
+
+    /** Ours with the jobs' task times recorded; keeps in least[slot] the run with the least task CPU time. */
+    private static double timed(JavaSparkContext sc, TrainingConfig config, Topology t, double[] w0, TrainingSet train, String group,
+                                TaskTimes[] least, int slot) {
+        TaskTimes measured = TaskTimes.start(sc.sc(), group);
+        double seconds;
+        try {
+            seconds = ours(sc, config, t, w0, train);
+        } finally {
+            measured.await(config.epochs());
+        }
+        if (least[slot] == null || measured.cpuSeconds() < least[slot].cpuSeconds()) least[slot] = measured;
+        return seconds;
     }
 
     private static double ours(JavaSparkContext sc, TrainingConfig config, Topology t, double[] w0, TrainingSet train) {

@@ -1,6 +1,7 @@
 package io.sparkbackprop.bench;
 
 import dev.ludovic.netlib.blas.BLAS;
+import io.sparkbackprop.nn.Precision;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -9,8 +10,8 @@ import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * The BLAS's own dgemm rate on exactly the products the kernel runs (shapes, transposes, beta), nothing
- * else around them: the ceiling the kernel's rate is compared with. It runs as one task per core on the
+ * The BLAS's own dgemm (or, for the float kernel, sgemm) rate on exactly the products the kernel runs (shapes,
+ * transposes, beta), nothing else around them: the ceiling the kernel's rate is compared with. It runs as one task per core on the
  * executors, all at once, because that is how the training tasks run (two cores share caches and memory
  * bandwidth), and counts thread CPU time as the kernel's figure does.
  */
@@ -25,10 +26,11 @@ final class GemmProbe {
         }
     }
 
-    static Result run(JavaSparkContext sc, List<FlopCount.Gemm> gemms, int tasks, double seconds) {
+    static Result run(JavaSparkContext sc, List<FlopCount.Gemm> gemms, int tasks, double seconds, Precision precision) {
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < tasks; i++) ids.add(i);
-        List<double[]> parts = sc.parallelize(ids, tasks).map(i -> timeOnThisThread(gemms, seconds, i)).collect();
+        List<double[]> parts = sc.parallelize(ids, tasks)
+                .map(i -> timeOnThisThread(gemms, seconds, i, BLAS.getInstance(), precision)).collect();
         long flops = 0;
         double cpu = 0;
         double wall = 0;
@@ -40,14 +42,12 @@ final class GemmProbe {
         return new Result(flops, cpu, wall, tasks);
     }
 
-    /** {flops, cpu seconds, wall seconds} of running the sequence of products for about {@code seconds}. */
-    static double[] timeOnThisThread(List<FlopCount.Gemm> gemms, double seconds, long seed) {
-        return timeOnThisThread(gemms, seconds, seed, BLAS.getInstance());
-    }
-
-    /** As above on a given BLAS implementation (the levers section compares native with the Java fallback). */
-    static double[] timeOnThisThread(List<FlopCount.Gemm> gemms, double seconds, long seed, BLAS blas) {
-        Operands ops = new Operands(gemms, seed, blas);
+    /**
+     * {flops, cpu seconds, wall seconds} of running the sequence of products for about {@code seconds} on a given
+     * BLAS (the levers section compares native with the Java fallback), in double or single precision.
+     */
+    static double[] timeOnThisThread(List<FlopCount.Gemm> gemms, double seconds, long seed, BLAS blas, Precision precision) {
+        Operands ops = new Operands(gemms, seed, blas, precision);
         // One untimed round: first calls load and JIT-compile the BLAS path.
         ops.round();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -71,8 +71,12 @@ final class GemmProbe {
         private final double[][] a;
         private final double[][] b;
         private final double[][] c;
+        /** The same matrices in single precision, for sgemm; null in double. */
+        private final float[][] af;
+        private final float[][] bf;
+        private final float[][] cf;
 
-        Operands(List<FlopCount.Gemm> gemms, long seed, BLAS blas) {
+        Operands(List<FlopCount.Gemm> gemms, long seed, BLAS blas, Precision precision) {
             this.blas = blas;
             this.gemms = List.copyOf(gemms);
             SplittableRandom rng = new SplittableRandom(seed);
@@ -86,6 +90,19 @@ final class GemmProbe {
                 b[i] = random(rng, g.k() * g.n());
                 c[i] = new double[g.m() * g.n()];
             }
+            boolean single = precision == Precision.FLOAT;
+            af = single ? toFloat(a) : null;
+            bf = single ? toFloat(b) : null;
+            cf = single ? toFloat(c) : null;
+        }
+
+        private static float[][] toFloat(double[][] m) {
+            float[][] f = new float[m.length][];
+            for (int i = 0; i < m.length; i++) {
+                f[i] = new float[m[i].length];
+                for (int j = 0; j < m[i].length; j++) f[i][j] = (float) m[i][j];
+            }
+            return f;
         }
 
         long flopsPerRound() {
@@ -97,11 +114,20 @@ final class GemmProbe {
                 FlopCount.Gemm g = gemms.get(i);
                 int lda = g.transA().equals("N") ? g.m() : g.k();
                 int ldb = g.transB().equals("N") ? g.k() : g.n();
-                blas.dgemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), 1.0, a[i], lda, b[i], ldb, g.beta(), c[i], g.m());
+                if (af == null) {
+                    blas.dgemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), 1.0, a[i], lda, b[i], ldb, g.beta(), c[i], g.m());
+                } else {
+                    blas.sgemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), 1f, af[i], lda, bf[i], ldb, (float) g.beta(), cf[i], g.m());
+                }
             }
             // beta = 1 accumulates; keep C bounded so that no round runs on huge numbers.
             for (double[] ci : c) {
                 if (Math.abs(ci[0]) > 1e6) java.util.Arrays.fill(ci, 0.0);
+            }
+            if (cf != null) {
+                for (float[] ci : cf) {
+                    if (Math.abs(ci[0]) > 1e6f) java.util.Arrays.fill(ci, 0f);
+                }
             }
         }
     }

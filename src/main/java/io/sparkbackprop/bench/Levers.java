@@ -6,6 +6,7 @@ import dev.ludovic.netlib.blas.NativeBLAS;
 import io.sparkbackprop.data.Blocks;
 import io.sparkbackprop.nn.Backprop;
 import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import io.sparkbackprop.nn.Workspace;
 import io.sparkbackprop.train.OptimizerKind;
@@ -110,8 +111,8 @@ final class Levers {
         List<Double> fast = new ArrayList<>();
         List<Double> slow = new ArrayList<>();
         for (int r = 0; r < s.repeats(); r++) {
-            fast.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, nativeBlas)));
-            slow.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, java)));
+            fast.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, nativeBlas, Precision.DOUBLE)));
+            slow.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, java, Precision.DOUBLE)));
         }
         return Figure.of(SECTION, "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(), "GFLOP/s",
                 StepOverhead.median(fast), StepOverhead.median(slow), null, "one thread on the driver, " + s.blockSize()

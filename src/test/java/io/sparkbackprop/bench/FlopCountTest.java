@@ -46,8 +46,10 @@ class FlopCountTest {
         List<FlopCount.Gemm> gemms = FlopCount.gradientGemms(TINY, 5);
         long perRound = gemms.stream().mapToLong(FlopCount.Gemm::flops).sum();
         // netlib checks every dimension and leading dimension: a wrong one throws here.
-        double[] r = GemmProbe.timeOnThisThread(gemms, 0.02, 1);
-        assertTrue(r[0] >= perRound && (long) r[0] % perRound == 0, "flops " + r[0]);
-        assertTrue(r[1] > 0 && r[2] >= 0.02, "cpu " + r[1] + " s, wall " + r[2] + " s");
+        for (io.sparkbackprop.nn.Precision p : io.sparkbackprop.nn.Precision.values()) {
+            double[] r = GemmProbe.timeOnThisThread(gemms, 0.02, 1, dev.ludovic.netlib.blas.BLAS.getInstance(), p);
+            assertTrue(r[0] >= perRound && (long) r[0] % perRound == 0, p + ": flops " + r[0]);
+            assertTrue(r[1] > 0 && r[2] >= 0.02, p + ": cpu " + r[1] + " s, wall " + r[2] + " s");
+        }
     }
 }

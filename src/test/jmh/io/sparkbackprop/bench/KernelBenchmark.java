@@ -92,7 +92,8 @@ public class KernelBenchmark {
         workspace = new Workspace(topology, rows);
         floatKernel = new FloatBackprop(weights, workspace);
         xFloat = new float[784 * rows];
-        gemms = new GemmProbe.Operands(FlopCount.gradientGemms(topology, rows), 3, dev.ludovic.netlib.blas.BLAS.getInstance());
+        gemms = new GemmProbe.Operands(FlopCount.gradientGemms(topology, rows), 3, dev.ludovic.netlib.blas.BLAS.getInstance(),
+                io.sparkbackprop.nn.Precision.DOUBLE);
         gradientFlops = FlopCount.gradientPerRow(topology) * rows;
         forwardFlops = FlopCount.forwardPerRow(topology) * rows;
     }
