@@ -13,6 +13,8 @@ import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Scaling;
 import io.sparkbackprop.nn.Topology;
 import io.sparkbackprop.train.TrainingSet;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -33,6 +35,7 @@ record Inputs(TrainingSet train, TrainingSet test, Topology topology, Scaling sc
         JavaRDD<Block> test;
         int features;
         int outputs;
+        List<LabeledData> sources = new ArrayList<>();
         if (data.data == null) {
             int partitions = data.partitions > 0 ? data.partitions : sc.defaultParallelism();
             long testRows = Math.round(data.rows * data.testFraction);
@@ -43,12 +46,14 @@ record Inputs(TrainingSet train, TrainingSet test, Topology topology, Scaling sc
             outputs = 1;
         } else {
             LabeledData read = DataReader.read(spark, data.data, DataFormat.detect(data.data, data.format), data.label, 0, data.dropInvalid);
+            sources.add(read);
             features = read.numFeatures();
             Dataset<Row> trainFrame = read.frame();
             Dataset<Row> testFrame = null;
             if (data.testData != null) {
                 LabeledData t = DataReader.read(spark, data.testData, DataFormat.detect(data.testData, data.format), data.label, features,
                         data.dropInvalid);
+                sources.add(t);
                 if (t.numFeatures() != features) {
                     throw new IllegalArgumentException("--test-data " + data.testData + " has " + t.numFeatures() + " features but --data "
                             + data.data + " has " + features);
@@ -84,6 +89,8 @@ record Inputs(TrainingSet train, TrainingSet test, Topology topology, Scaling sc
         TrainingSet trainSet = TrainingSet.cache(train, "train");
         if (trainSet.rows() == 0) throw new IllegalArgumentException("no training rows" + (data.data == null ? "" : " in " + data.data));
         TrainingSet testSet = test == null ? null : TrainingSet.cache(test, "test");
+        // The blocks are cached now: the readers' caches of the checked rows have served their purpose.
+        sources.forEach(LabeledData::release);
         return new Inputs(trainSet, testSet, topology, scaling);
     }
 

@@ -1,5 +1,9 @@
 package io.sparkbackprop.data;
 
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
 import java.util.function.LongSupplier;
 import org.apache.hadoop.conf.Configuration;
 
@@ -16,6 +20,22 @@ final class CheckedJob {
             // A failed job ends in a SparkException, which Java counts as checked although Scala code
             // throws it undeclared: catch every Exception, and pass on whatever is not bad input unchanged.
             throw BadInputException.foundIn(e, conf).orElseThrow(() -> unchanged(e));
+        }
+    }
+
+    /**
+     * The reader's one pass over the input: checks every row and fills the frame's cache on the way, so that
+     * the caller's jobs (class labels, scaling, blocks) read the checked rows from memory rather than parse the
+     * files again. On failure nothing stays cached. The caller owns the cache: {@link LabeledData#release}.
+     */
+    static long countAndCache(Configuration conf, Dataset<Row> frame) {
+        frame.persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            // Through the RDD rather than Dataset.count(): every column is computed, so every check runs.
+            return run(conf, () -> frame.javaRDD().count());
+        } catch (RuntimeException e) {
+            frame.unpersist(false);
+            throw e;
         }
     }
 

@@ -17,6 +17,7 @@ import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.api.java.JavaNewHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -39,14 +40,16 @@ final class CsvReader {
             throw new BadInputException(path + " has " + parser.numFeatures() + " feature columns (" + parser.labelName()
                     + " is the label) where " + expectedFeatures + " were expected");
         }
-        JavaRDD<Row> rows = rows(spark, conf, files, parser);
+        Dataset<Row> frame = spark.createDataFrame(rows(spark, conf, files, parser), LabeledData.schema());
         // One pass over the data now, so that bad input fails here with a clear message rather than
-        // inside the caller's first training job.
-        long count = CheckedJob.run(conf, rows::count);
+        // inside the caller's first training job; it caches the parsed rows for the caller's jobs.
+        long count = CheckedJob.countAndCache(conf, frame);
         if (dropped != null) InvalidRows.report(path, dropped.value());
-        if (count == 0) throw InputFiles.noDataRows(path);
-        return new LabeledData(spark.createDataFrame(rows, LabeledData.schema()), parser.numFeatures(),
-                parser.featureNames(), parser.labelName());
+        if (count == 0) {
+            frame.unpersist(false);
+            throw InputFiles.noDataRows(path);
+        }
+        return new LabeledData(frame, parser.numFeatures(), parser.featureNames(), parser.labelName());
     }
 
     private static JavaRDD<Row> rows(SparkSession spark, Configuration conf, List<FileStatus> files, CsvRowParser parser) {

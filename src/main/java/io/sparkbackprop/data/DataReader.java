@@ -6,8 +6,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Turns a user's data file (or a directory of them) into a {@link LabeledData} frame ready for training.
  * Every problem with the input is a {@link BadInputException} whose message says where and what it is.
- * The data is read once by {@code read} to check every row; the frame it returns is not cached, so the
- * caller's job reads it again.
+ * The data is read once, by {@code read}, which checks every row and caches the checked frame: the caller's
+ * jobs read that cache, not the files, and {@link LabeledData#release} frees it.
  */
 public final class DataReader {
     private DataReader() {

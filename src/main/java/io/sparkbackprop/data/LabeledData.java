@@ -13,7 +13,8 @@ import org.apache.spark.sql.types.StructType;
  * The data a reader produced: {@code frame} has exactly two columns, {@value #FEATURES} (a dense Spark ML
  * vector of {@code numFeatures} entries) and {@value #LABEL} (a double); {@code featureNames} names the
  * entries (a CSV file's header names, otherwise "f0", "f1", ...), and {@code labelName} is the label's
- * name in the source. The frame is not cached.
+ * name in the source. The frame is cached by the read that checked it (memory, spilling to disk), so the caller's
+ * jobs do not parse the files again; {@link #release} drops that cache once the caller has what it needs.
  */
 public record LabeledData(Dataset<Row> frame, int numFeatures, List<String> featureNames, String labelName) {
     public static final String FEATURES = "features";
@@ -24,6 +25,11 @@ public record LabeledData(Dataset<Row> frame, int numFeatures, List<String> feat
         if (featureNames.size() != numFeatures) {
             throw new IllegalArgumentException(featureNames.size() + " feature names for " + numFeatures + " features");
         }
+    }
+
+    /** Drops the frame's cache (without waiting): call it once the rows are in the caller's own form, e.g. cached blocks. */
+    public void release() {
+        frame.unpersist(false);
     }
 
     /** The frame's schema. */

@@ -45,10 +45,13 @@ final class ParquetReader {
                 CheckedColumns.finiteLabel(path, label, dropInvalid).apply(raw.col(quoted(label)).cast(DataTypes.DoubleType))
                         .as(LabeledData.LABEL));
         Dataset<Row> frame = dropInvalid ? InvalidRows.dropNulls(checked) : checked;
-        // One pass now, so that bad rows fail here with a clear message, not in the caller's first job.
-        long rows = CheckedJob.run(conf, () -> frame.javaRDD().count());
+        // One pass now, so that bad rows fail here with a clear message, not in the caller's first job; it caches them.
+        long rows = CheckedJob.countAndCache(conf, frame);
         if (dropInvalid) InvalidRows.report(path, raw.count() - rows);
-        if (rows == 0) throw InputFiles.noDataRows(path);
+        if (rows == 0) {
+            frame.unpersist(false);
+            throw InputFiles.noDataRows(path);
+        }
         return new LabeledData(frame, size, LabeledData.positionalNames(size), label);
     }
 

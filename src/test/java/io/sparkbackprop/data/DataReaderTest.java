@@ -107,10 +107,37 @@ class DataReaderTest {
     }
 
     @Test
-    void csvFrameIsNotCached() throws IOException {
-        String path = write("data.csv", "a,b\n1,2\n");
-        LabeledData data = DataReader.read(spark, path, DataFormat.CSV, null, 0);
-        assertEquals(StorageLevel.NONE(), data.frame().storageLevel());
+    void everyFormatIsReadOnceTheCheckingPassCachesTheRowsUntilReleased() throws IOException {
+        String csv = write("once.csv", "a,b,y\n1,2,3\n4,5,6\n");
+        String libsvm = write("once.libsvm", "3 1:1 2:2\n6 1:4 2:5\n");
+        String parquet = writeParquet(new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType),
+                RowFactory.create(Vectors.dense(1, 2), 3.0), RowFactory.create(Vectors.dense(4, 5), 6.0));
+        for (String[] input : new String[][] {{csv, "CSV"}, {libsvm, "LIBSVM"}, {parquet, "PARQUET"}}) {
+            LabeledData data = DataReader.read(spark, input[0], DataFormat.valueOf(input[1]), null, 2);
+            assertEquals(StorageLevel.MEMORY_AND_DISK(), data.frame().storageLevel(), input[1]);
+            // With the files gone, the caller's jobs still get every row: they read the cache, not the input.
+            deleteRecursively(Path.of(input[0]));
+            assertRows(data, new double[][] {{1, 2}, {4, 5}}, new double[] {3, 6});
+            assertRows(data, new double[][] {{1, 2}, {4, 5}}, new double[] {3, 6});
+            data.release();
+            assertEquals(StorageLevel.NONE(), data.frame().storageLevel(), input[1]);
+        }
+    }
+
+    @Test
+    void aFailedReadLeavesNothingCached() throws IOException {
+        spark.catalog().clearCache();
+        String bad = write("bad-cached.csv", "a,y\n1,2\nx,4\n");
+        assertThrows(BadInputException.class, () -> DataReader.read(spark, bad, DataFormat.CSV, null, 0));
+        String empty = write("empty-cached.csv", "a,y\n");
+        assertThrows(BadInputException.class, () -> DataReader.read(spark, empty, DataFormat.CSV, null, 0));
+        assertTrue(spark.sharedState().cacheManager().isEmpty(), "a cache left behind by a failed read");
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
     }
 
     @Test
@@ -289,6 +316,8 @@ class DataReaderTest {
         String path = write("spoiled.csv", "a,y\n1,2\n3,4\n");
         LabeledData data = DataReader.read(spark, path, DataFormat.CSV, null, 0);
         write("spoiled.csv", "a,y\n1,2\nx,4\n");
+        // Released (or evicted, or lost with an executor), the rows are read from the file again.
+        data.release();
 
         Exception failure = assertThrows(Exception.class, () -> data.frame().collectAsList());
 
