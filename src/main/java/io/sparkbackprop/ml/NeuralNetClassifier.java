@@ -55,11 +55,17 @@ public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, N
 
     @Override
     public NeuralNetClassificationModel train(Dataset<?> dataset) {
-        int numClasses = numClasses(dataset.toDF(), getLabelCol());
-        int numFeatures = SchemaChecks.vectorSize(dataset, getFeaturesCol(), "featuresCol");
-        Loss loss = numClasses == 2 ? Loss.BCE : Loss.CROSS_ENTROPY;
-        NeuralNetFitting.Fitted fitted = NeuralNetFitting.fit(dataset, this, getFeaturesCol(), getLabelCol(), loss,
-                numClasses == 2 ? 1 : numClasses, numFeatures, false);
+        FitInput input = FitInput.of(dataset, getFeaturesCol(), getLabelCol(), getWeightCol(), getValidationIndicatorCol());
+        NeuralNetFitting.Fitted fitted;
+        try {
+            int numClasses = numClasses(input.rows(), getLabelCol());
+            int numFeatures = SchemaChecks.vectorSize(input.rows(), getFeaturesCol(), "featuresCol");
+            Loss loss = numClasses == 2 ? Loss.BCE : Loss.CROSS_ENTROPY;
+            fitted = NeuralNetFitting.fit(input, this, getFeaturesCol(), getLabelCol(), loss, numClasses == 2 ? 1 : numClasses,
+                    numFeatures, false);
+        } finally {
+            input.release();
+        }
         NeuralNetClassificationModel model = new NeuralNetClassificationModel(uid(), fitted.network());
         model.setSummary(fitted.summary());
         return model;

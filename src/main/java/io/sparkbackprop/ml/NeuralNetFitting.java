@@ -51,9 +51,9 @@ final class NeuralNetFitting {
      * @param outputs     the network's output size
      * @param scaleLabels standardize regression labels (predictions are mapped back)
      */
-    static Fitted fit(Dataset<?> dataset, NeuralNetParams p, String featuresCol, String labelCol, Loss loss, int outputs,
+    static Fitted fit(FitInput input, NeuralNetParams p, String featuresCol, String labelCol, Loss loss, int outputs,
                       int numFeatures, boolean scaleLabels) {
-        Dataset<Row> df = dataset.toDF();
+        Dataset<Row> df = input.rows();
         String validationCol = p.getValidationIndicatorCol();
         Dataset<Row> trainRows = df;
         Dataset<Row> validationRows = null;
@@ -77,6 +77,8 @@ final class NeuralNetFitting {
         }
         TrainingSet trainSet = TrainingSet.cache(train, "train");
         TrainingSet validationSet = validation == null ? null : TrainingSet.cache(validation, "validation");
+        // The blocks hold the rows now: the input's cache (when the fit made one) would only double the memory.
+        input.release();
         try {
             if (trainSet.rows() == 0) {
                 throw new IllegalArgumentException("no training rows" + (validationRows == null ? ""

@@ -53,12 +53,17 @@ public final class NeuralNetRegressor extends Regressor<Vector, NeuralNetRegress
     public NeuralNetRegressionModel train(Dataset<?> dataset) {
         StructType schema = dataset.schema();
         boolean vectorLabel = schema.apply(getLabelCol()).dataType() instanceof VectorUDT;
-        int outputs = vectorLabel ? SchemaChecks.vectorSize(dataset, getLabelCol(), "labelCol") : 1;
-        int numFeatures = SchemaChecks.vectorSize(dataset, getFeaturesCol(), "featuresCol");
         Loss loss = Loss.fromId(getLoss());
         boolean scaleLabels = getStandardizeLabel() && loss == Loss.MSE;
-        NeuralNetFitting.Fitted fitted = NeuralNetFitting.fit(dataset, this, getFeaturesCol(), getLabelCol(), loss, outputs,
-                numFeatures, scaleLabels);
+        FitInput input = FitInput.of(dataset, getFeaturesCol(), getLabelCol(), getWeightCol(), getValidationIndicatorCol());
+        NeuralNetFitting.Fitted fitted;
+        try {
+            int outputs = vectorLabel ? SchemaChecks.vectorSize(input.rows(), getLabelCol(), "labelCol") : 1;
+            int numFeatures = SchemaChecks.vectorSize(input.rows(), getFeaturesCol(), "featuresCol");
+            fitted = NeuralNetFitting.fit(input, this, getFeaturesCol(), getLabelCol(), loss, outputs, numFeatures, scaleLabels);
+        } finally {
+            input.release();
+        }
         NeuralNetRegressionModel model = new NeuralNetRegressionModel(uid(), fitted.network(), vectorLabel);
         model.setSummary(fitted.summary());
         return model;

@@ -85,6 +85,34 @@ class NeuralNetRegressorTest {
     }
 
     @Test
+    void anUncachedInputIsComputedOnceAndACallersCacheIsLeftInPlace() {
+        Dataset<Row> rows = linear(600, 9, false, false);
+        StructType schema = rows.schema();
+        List<Row> collected = rows.collectAsList();
+        // A source that counts every row it computes: each pass over an uncached input would count them all again.
+        org.apache.spark.util.LongAccumulator computed = spark.sparkContext().longAccumulator("rows computed");
+        org.apache.spark.api.java.JavaRDD<Row> counting = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(collected, 2).map(r -> {
+                    computed.add(1);
+                    return r;
+                });
+        Dataset<Row> uncached = spark.createDataFrame(counting, schema);
+        spark.catalog().clearCache();
+        // Sizes from the data, standardized features and labels: three passes before training, without the fit's cache.
+        linearModel().setMaxIter(2).setWeightCol("w").fit(uncached);
+        assertEquals(600, computed.value(), "rows computed by the fit");
+        assertTrue(spark.sharedState().cacheManager().isEmpty(), "the fit's own cache is dropped");
+
+        Dataset<Row> cachedByCaller = spark.createDataFrame(counting, schema).cache();
+        cachedByCaller.count();
+        long before = computed.value();
+        linearModel().setMaxIter(2).fit(cachedByCaller);
+        assertEquals(before, computed.value(), "the caller's cache serves the fit");
+        assertEquals(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK(), cachedByCaller.storageLevel(), "and stays");
+        cachedByCaller.unpersist();
+    }
+
+    @Test
     void vectorLabelsGiveVectorPredictions() {
         Dataset<Row> df = linear(800, 2, true, false);
         NeuralNetRegressionModel model = linearModel().fit(df);
