@@ -63,17 +63,7 @@ public final class Backprop {
     /** Σ w_j loss_j over m samples (rowWeights null for all ones), forward pass only. */
     public static double loss(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff,
                               int m, Workspace ws) {
-        Topology t = ws.topology;
-        int last = t.numLayers() - 1;
-        int k = t.outputSize();
-        double loss = 0;
-        for (int start = 0; start < m; start += ws.capacity) {
-            int cols = Math.min(ws.capacity, m - start);
-            forward(t, w, x, xOff + start * t.inputSize(), cols, ws, null, 0);
-            t.loss().loss(ws.z[last], ws.a[last], y, yOff + start * t.labelWidth(), k, cols, ws.sampleLoss);
-            loss += weightedSum(ws.sampleLoss, rowWeights, rwOff + start, cols);
-        }
-        return loss;
+        return forwardSums(w, x, xOff, y, yOff, rowWeights, rwOff, m, ws, false)[0];
     }
 
     /**
@@ -82,10 +72,16 @@ public final class Backprop {
      */
     public static double[] lossAndHits(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff,
                                        int m, Workspace ws) {
+        return forwardSums(w, x, xOff, y, yOff, rowWeights, rwOff, m, ws, true);
+    }
+
+    /** The forward pass both of the above run, chunk by chunk; hits are counted only when asked and the loss classifies. */
+    private static double[] forwardSums(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff,
+                                        int m, Workspace ws, boolean countHits) {
         Topology t = ws.topology;
         int last = t.numLayers() - 1;
         int k = t.outputSize();
-        boolean classes = t.loss().classifies(k);
+        boolean classes = countHits && t.loss().classifies(k);
         double loss = 0;
         double hits = 0;
         for (int start = 0; start < m; start += ws.capacity) {
