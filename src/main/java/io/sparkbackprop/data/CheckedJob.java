@@ -29,13 +29,23 @@ final class CheckedJob {
      * files again. On failure nothing stays cached. The caller owns the cache: {@link LabeledData#release}.
      */
     static long countAndCache(Configuration conf, Dataset<Row> frame) {
+        return run(conf, () -> cachedCount(frame));
+    }
+
+    /**
+     * The counting pass itself, for a reader that explains failures its own way: caches, counts, and on any
+     * failure (a SparkException too, which Java does not see coming) drops the partial cache and rethrows.
+     */
+    static long cachedCount(Dataset<Row> frame) {
         frame.persist(StorageLevel.MEMORY_AND_DISK());
+        boolean counted = false;
         try {
             // Through the RDD rather than Dataset.count(): every column is computed, so every check runs.
-            return run(conf, () -> frame.javaRDD().count());
-        } catch (RuntimeException e) {
-            frame.unpersist(false);
-            throw e;
+            long rows = frame.javaRDD().count();
+            counted = true;
+            return rows;
+        } finally {
+            if (!counted) frame.unpersist(false);
         }
     }
 

@@ -8,7 +8,6 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /** Reads LIBSVM files with Spark's "libsvm" source and makes the feature vectors dense. */
 final class LibsvmReader {
@@ -34,13 +33,7 @@ final class LibsvmReader {
             frame = dropInvalid ? InvalidRows.dropNulls(checked) : checked;
             // One pass now, so that a bad line fails here and can be located, not in the caller's first job; it
             // caches the rows for the caller's jobs.
-            frame.persist(StorageLevel.MEMORY_AND_DISK());
-            try {
-                rows = frame.javaRDD().count();
-            } catch (Exception failure) {
-                frame.unpersist(false);
-                throw failure;
-            }
+            rows = CheckedJob.cachedCount(frame);
             if (dropInvalid) InvalidRows.report(path, raw.count() - rows);
         } catch (Exception failure) { // a failed job's SparkException is checked in Java's eyes
             throw explain(conf, files, path, numFeatures, failure);
