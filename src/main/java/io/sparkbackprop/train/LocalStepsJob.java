@@ -67,8 +67,7 @@ final class LocalStepsJob {
         try {
             JavaRDD<TreeSum> perPartition = train.blocks().mapPartitionsWithIndex((p, it) -> java.util.List.of(TreeSum.leaf(
                     partitions, p, LocalStepsPass.run(it, p, partitions, r, start.value(), epoch, first, k))).iterator(), false);
-            // As StepRunner: an empty zero, and a sum in partition order whatever order the tasks finish in.
-            sum = perPartition.treeAggregate(new TreeSum(partitions), TreeSum::merge, TreeSum::merge, depth).total();
+            sum = StepRunner.sum(perPartition, partitions, depth);
         } finally {
             start.destroy();
         }
