@@ -1,6 +1,5 @@
 package io.sparkbackprop.bench;
 
-import io.sparkbackprop.data.Blocks;
 import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Loss;
@@ -79,7 +78,7 @@ final class AccuracyRace {
         long[] untimed = {0};
         double[] found = {Double.NaN, 0, -1};
         long t0 = System.nanoTime();
-        TrainingSet train = TrainingSet.cache(Blocks.fromDataFrame(trainFrame, "features", "label", MnistFiles.PIXELS, 1, 4096), "race-train");
+        TrainingSet train = BenchData.cachedBlocks(trainFrame, "race-train");
         TrainingListener check = new TrainingListener() {
             @Override
             public void afterEpoch(int epoch, Supplier<TrainingState> state) {

@@ -1,6 +1,5 @@
 package io.sparkbackprop.bench;
 
-import io.sparkbackprop.data.Blocks;
 import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Precision;
@@ -58,7 +57,7 @@ public final class Bench {
             run.put("network", sigmoid + "; " + Arrays.toString(s.layerSizes()).replaceAll("[\\[\\] ]", "").replace(',', '-')
                     + " relu for ours in the accuracy race");
             run.put("rows per product (blockSize)", Integer.toString(s.blockSize()));
-            TrainingSet train = TrainingSet.cache(Blocks.fromDataFrame(data.train(), "features", "label", MnistFiles.PIXELS, 1, 4096), "bench-train");
+            TrainingSet train = BenchData.cachedBlocks(data.train(), "bench-train");
             run.put("BLAS", BlasReport.summary(BlasReport.describeThisJvm(), BlasReport.probeExecutors(train.blocks())).replaceFirst("^BLAS on the ", ""));
 
             if (s.runs("mllib") || s.runs("blas")) {
@@ -84,7 +83,7 @@ public final class Bench {
             if (s.runs("accuracy")) {
                 LOG.info("race to {} test accuracy: ours (Adam, batch {}; and --local-steps {}, batch {}) vs MLlib l-bfgs", s.targetAccuracy(),
                         s.batchSize(), s.localSteps(), s.localBatchSize());
-                TrainingSet test = TrainingSet.cache(Blocks.fromDataFrame(data.test(), "features", "label", MnistFiles.PIXELS, 1, 4096), "bench-test");
+                TrainingSet test = BenchData.cachedBlocks(data.test(), "bench-test");
                 AccuracyRace.Result race = AccuracyRace.run(sc, data, test, s);
                 figures.add(accuracyFigure(race.ours(), race.mllib(), "Adam", s.batchSize(), s.learningRate(), s, s.mnist() != null));
                 figures.add(accuracyFigure(race.local(), race.mllib(), "Adam --local-steps " + s.localSteps(), s.localBatchSize(),
@@ -94,9 +93,7 @@ public final class Bench {
             if (s.runs("memory")) figures.add(cacheFigure(sc, train));
             if (s.runs("overhead") || s.runs("memory")) {
                 LOG.info("per-step overhead: {} steps at batch 1", s.steps());
-                TrainingSet small = TrainingSet.cache(Blocks.fromDataFrame(spark.createDataFrame(
-                        BenchData.generate(sc, s.steps(), partitions, s.seed(), 2), BenchData.SCHEMA), "features", "label",
-                        MnistFiles.PIXELS, 1, 4096), "bench-steps");
+                TrainingSet small = BenchData.generatedBlocks(spark, s.steps(), partitions, s.seed(), 2, "bench-steps");
                 StepOverhead.Result r = StepOverhead.run(sc, small, sigmoid, s);
                 small.unpersist();
                 if (s.runs("overhead")) figures.add(overheadFigure(r, sigmoid));
@@ -123,7 +120,8 @@ public final class Bench {
         return new BenchReport(run, figures);
     }
 
-    private static SparkSession start(SparkConf conf) {
+    /** A fresh session on conf; the levers section starts its own for each serializer. */
+    static SparkSession start(SparkConf conf) {
         // A context stopped earlier in this JVM (the scaling section's) must not be handed back.
         SparkSession.clearActiveSession();
         SparkSession.clearDefaultSession();
@@ -139,8 +137,7 @@ public final class Bench {
                 SparkSession spark = start(conf.clone().setMaster("local[" + cores + "]").set("spark.ui.enabled", "false"));
                 try {
                     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-                    TrainingSet train = TrainingSet.cache(Blocks.fromDataFrame(spark.createDataFrame(BenchData.generate(sc, s.scalingRows(),
-                            partitions, s.seed(), 3), BenchData.SCHEMA), "features", "label", MnistFiles.PIXELS, 1, 4096), "bench-scaling");
+                    TrainingSet train = BenchData.generatedBlocks(spark, s.scalingRows(), partitions, s.seed(), 3, "bench-scaling");
                     rowsPerSecond.get(cores).add(Scaling.rowsPerSecond(sc, train, sigmoid, s));
                 } finally {
                     spark.stop();

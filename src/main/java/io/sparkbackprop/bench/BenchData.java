@@ -1,11 +1,13 @@
 package io.sparkbackprop.bench;
 
+import io.sparkbackprop.data.Blocks;
+import io.sparkbackprop.data.Generated;
+import io.sparkbackprop.train.TrainingSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import io.sparkbackprop.data.Generated;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -81,6 +83,17 @@ public record BenchData(Dataset<Row> train, Dataset<Row> test, long trainRows, l
                 return RowFactory.create(Vectors.dense(x), (double) label);
             });
         });
+    }
+
+    /** A frame of this class's schema as cached training blocks (one label value per row), under {@code name}. */
+    static TrainingSet cachedBlocks(Dataset<Row> frame, String name) {
+        return TrainingSet.cache(Blocks.fromDataFrame(frame, "features", "label", MnistFiles.PIXELS, 1, 4096), name);
+    }
+
+    /** {@link #generate}d rows, cached as training blocks. */
+    static TrainingSet generatedBlocks(SparkSession spark, long rows, int partitions, long seed, int stream, String name) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return cachedBlocks(spark.createDataFrame(generate(sc, rows, partitions, seed, stream), SCHEMA), name);
     }
 
     static boolean[][] prototypes(long seed) {

@@ -3,16 +3,12 @@ package io.sparkbackprop.bench;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
-import io.sparkbackprop.data.Blocks;
 import io.sparkbackprop.nn.Backprop;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import io.sparkbackprop.nn.Workspace;
-import io.sparkbackprop.train.OptimizerKind;
-import io.sparkbackprop.train.Trainer;
 import io.sparkbackprop.train.TrainingConfig;
-import io.sparkbackprop.train.TrainingListener;
 import io.sparkbackprop.train.TrainingSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,14 +66,12 @@ final class Levers {
     }
 
     private static double batchOneStepMillis(SparkConf conf, int rows, int partitions, Topology t, BenchSettings s) {
-        SparkSession.clearActiveSession();
-        SparkSession.clearDefaultSession();
-        SparkSession spark = SparkSession.builder().config(conf.set("spark.ui.enabled", "false")).getOrCreate();
+        SparkSession spark = Bench.start(conf.set("spark.ui.enabled", "false"));
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            TrainingSet small = smallSet(spark, sc, rows, partitions, s);
+            TrainingSet small = smallSet(spark, rows, partitions, s);
             try {
-                return 1e3 * medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10);
+                return 1e3 * Scaling.medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10);
             } finally {
                 small.unpersist();
             }
@@ -86,14 +80,12 @@ final class Levers {
         }
     }
 
-    private static TrainingSet smallSet(SparkSession spark, JavaSparkContext sc, int rows, int partitions, BenchSettings s) {
-        return TrainingSet.cache(Blocks.fromDataFrame(spark.createDataFrame(BenchData.generate(sc, rows, partitions, s.seed(), 4),
-                BenchData.SCHEMA), "features", "label", MnistFiles.PIXELS, 1, 4096), "bench-levers");
+    private static TrainingSet smallSet(SparkSession spark, int rows, int partitions, BenchSettings s) {
+        return BenchData.generatedBlocks(spark, rows, partitions, s.seed(), 4, "bench-levers");
     }
 
     private static TrainingConfig batchOne(BenchSettings s, int depth) {
-        return TrainingConfig.defaults().withEpochs(1).withBatchSize(1).withLearningRate(1e-4).withSeed(s.seed())
-                .withAggregationDepth(depth).withEvalEvery(Integer.MAX_VALUE);
+        return StepOverhead.batchOne(s).withAggregationDepth(depth);
     }
 
     private static Figure nativeBlas(Topology t, BenchSettings s) {
@@ -159,8 +151,10 @@ final class Levers {
         List<List<Double>> times = new ArrayList<>();
         for (int i = 0; i <= CHUNKS.length; i++) times.add(new ArrayList<>());
         for (int r = 0; r < s.repeats(); r++) {
-            times.get(0).add(medianStepSeconds(sc, train, t, fullBatch(s, base, steps), 2));
-            for (int i = 0; i < CHUNKS.length; i++) times.get(i + 1).add(medianStepSeconds(sc, train, t, fullBatch(s, CHUNKS[i], steps), 2));
+            times.get(0).add(Scaling.medianStepSeconds(sc, train, t, fullBatch(s, base, steps), 2));
+            for (int i = 0; i < CHUNKS.length; i++) {
+                times.get(i + 1).add(Scaling.medianStepSeconds(sc, train, t, fullBatch(s, CHUNKS[i], steps), 2));
+            }
         }
         double baseline = StepOverhead.median(times.get(0));
         List<Figure> out = new ArrayList<>();
@@ -173,22 +167,22 @@ final class Levers {
         return out;
     }
 
+    /** Two warm-up steps, then the timed ones. */
     private static TrainingConfig fullBatch(BenchSettings s, int chunk, int steps) {
-        return TrainingConfig.defaults().withEpochs(2 + steps).withBatchSize(0).withOptimizer(OptimizerKind.SGD).withLearningRate(0.03)
-                .withSeed(s.seed()).withChunkSize(chunk).withEvalEvery(Integer.MAX_VALUE);
+        return FullBatchRace.fullBatch(s, chunk).withEpochs(2 + steps);
     }
 
     /** Batch-1 steps on many partitions, where treeAggregate can add a level between the tasks and the driver. */
     private static Figure depth(JavaSparkContext sc, Topology t, BenchSettings s) {
         int rows = stepsFor(s);
         SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
-        TrainingSet small = smallSet(spark, sc, rows, DEPTH_PARTITIONS, s);
+        TrainingSet small = smallSet(spark, rows, DEPTH_PARTITIONS, s);
         try {
             List<Double> two = new ArrayList<>();
             List<Double> one = new ArrayList<>();
             for (int r = 0; r < s.repeats(); r++) {
-                two.add(1e3 * medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10));
-                one.add(1e3 * medianStepSeconds(sc, small, t, batchOne(s, 1), rows / 10));
+                two.add(1e3 * Scaling.medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10));
+                one.add(1e3 * Scaling.medianStepSeconds(sc, small, t, batchOne(s, 1), rows / 10));
             }
             return Figure.of(SECTION, "ms per batch-1 step on " + DEPTH_PARTITIONS + " partitions: treeAggregate depth 2 vs 1", "ms",
                     StepOverhead.median(two), StepOverhead.median(one), null, String.format(Locale.ROOT,
@@ -197,20 +191,5 @@ final class Levers {
         } finally {
             small.unpersist();
         }
-    }
-
-    /** Median interval between consecutive steps' ends, leaving out the first {@code warm} steps. */
-    static double medianStepSeconds(JavaSparkContext sc, TrainingSet data, Topology t, TrainingConfig config, int warm) {
-        List<Long> stamps = new ArrayList<>();
-        TrainingListener clock = new TrainingListener() {
-            @Override
-            public void onStep(int epoch, int step, double lossSum, double rows) {
-                stamps.add(System.nanoTime());
-            }
-        };
-        new Trainer(sc, config).fit(t, Initializer.XAVIER.initialize(t, config.seed()), data, null, clock);
-        List<Double> seconds = new ArrayList<>();
-        for (int i = Math.max(1, warm); i < stamps.size(); i++) seconds.add((stamps.get(i) - stamps.get(i - 1)) / 1e9);
-        return StepOverhead.median(seconds);
     }
 }

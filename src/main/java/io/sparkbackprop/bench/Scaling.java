@@ -2,7 +2,6 @@ package io.sparkbackprop.bench;
 
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Topology;
-import io.sparkbackprop.train.OptimizerKind;
 import io.sparkbackprop.train.Trainer;
 import io.sparkbackprop.train.TrainingConfig;
 import io.sparkbackprop.train.TrainingListener;
@@ -22,7 +21,12 @@ final class Scaling {
 
     static double rowsPerSecond(JavaSparkContext sc, TrainingSet train, Topology sigmoid, BenchSettings s) {
         int warm = 2;
-        int steps = warm + s.scalingSteps();
+        TrainingConfig config = FullBatchRace.fullBatch(s, s.blockSize()).withEpochs(warm + s.scalingSteps());
+        return train.rows() / medianStepSeconds(sc, train, sigmoid, config, warm);
+    }
+
+    /** Median interval between consecutive steps' ends of a run of {@code config}, leaving out the first {@code warm} steps. */
+    static double medianStepSeconds(JavaSparkContext sc, TrainingSet data, Topology t, TrainingConfig config, int warm) {
         List<Long> stamps = new ArrayList<>();
         TrainingListener clock = new TrainingListener() {
             @Override
@@ -30,12 +34,9 @@ final class Scaling {
                 stamps.add(System.nanoTime());
             }
         };
-        TrainingConfig config = TrainingConfig.defaults().withEpochs(steps).withBatchSize(0).withOptimizer(OptimizerKind.SGD)
-                .withLearningRate(0.03).withSeed(s.seed()).withChunkSize(s.blockSize()).withEvalEvery(Integer.MAX_VALUE);
-        long t0 = System.nanoTime();
-        new Trainer(sc, config).fit(sigmoid, Initializer.XAVIER.initialize(sigmoid, s.seed()), train, null, clock);
+        new Trainer(sc, config).fit(t, Initializer.XAVIER.initialize(t, config.seed()), data, null, clock);
         List<Double> seconds = new ArrayList<>();
-        for (int i = warm; i < stamps.size(); i++) seconds.add((stamps.get(i) - (i == 0 ? t0 : stamps.get(i - 1))) / 1e9);
-        return train.rows() / StepOverhead.median(seconds);
+        for (int i = Math.max(1, warm); i < stamps.size(); i++) seconds.add((stamps.get(i) - stamps.get(i - 1)) / 1e9);
+        return StepOverhead.median(seconds);
     }
 }

@@ -42,9 +42,7 @@ final class StepOverhead {
 
         int early = Math.max(2, steps / 10);
         StepClock clock = new StepClock(steps, early, small);
-        TrainingConfig config = TrainingConfig.defaults().withEpochs(1).withBatchSize(1).withLearningRate(1e-4).withSeed(s.seed())
-                .withEvalEvery(Integer.MAX_VALUE);
-        new Trainer(sc, config).fit(t, Initializer.XAVIER.initialize(t, s.seed()), small, null, clock);
+        new Trainer(sc, batchOne(s)).fit(t, Initializer.XAVIER.initialize(t, s.seed()), small, null, clock);
         // Spark removes the task binaries' broadcasts asynchronously, after a GC (its ContextCleaner): give it a
         // few seconds before counting what is left for good.
         long heapLate = HeapProbe.usedHeapAfterGc();
@@ -60,6 +58,12 @@ final class StepOverhead {
         List<Double> ours = new ArrayList<>();
         for (int i = early + 1; i < clock.seen; i++) ours.add((clock.stamps[i] - clock.stamps[i - 1]) / 1e6);
         return new Result(median(ours), median(floor), steps, floor.size(), memory);
+    }
+
+    /** One epoch of batch-1 steps (one row a step: nothing but the step's overhead), also the levers' small steps. */
+    static TrainingConfig batchOne(BenchSettings s) {
+        return TrainingConfig.defaults().withEpochs(1).withBatchSize(1).withLearningRate(1e-4).withSeed(s.seed())
+                .withEvalEvery(Integer.MAX_VALUE);
     }
 
     /** The time of every step's end, and the memory sampled once the warm-up steps are done. */
