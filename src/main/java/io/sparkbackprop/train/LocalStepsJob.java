@@ -34,7 +34,7 @@ final class LocalStepsJob {
         }
         this.sc = sc;
         this.train = train;
-        this.recipe = LocalStepsPass.Recipe.of(config, t, plan);
+        this.recipe = new LocalStepsPass.Recipe(config, t, plan);
         this.depth = config.aggregationDepth();
     }
 

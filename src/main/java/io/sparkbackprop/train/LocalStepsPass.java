@@ -1,7 +1,6 @@
 package io.sparkbackprop.train;
 
 import io.sparkbackprop.data.Block;
-import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -25,28 +24,10 @@ final class LocalStepsPass {
     }
 
     /** Everything a task needs besides the data and the broadcast: shipped with the closure, so Serializable. */
-    record Recipe(Topology topology, BatchPlan plan, OptimizerKind optimizer, double learningRate, double momentum,
-                  boolean nesterov, double weightDecay, LearningRateSchedule schedule, int epochs, double l2, double clipNorm,
-                  long seed, int chunk, double dropout, Precision precision) implements Serializable {
-
-        static Recipe of(TrainingConfig c, Topology t, BatchPlan plan) {
-            return new Recipe(t, plan, c.optimizer(), c.learningRate(), c.momentum(), c.nesterov(), c.weightDecay(), c.schedule(),
-                    c.epochs(), c.l2(), c.clipNorm(), c.seed(), c.chunkSize(), c.dropout(), c.precision());
-        }
-
-        /** A fresh optimizer exactly as the Trainer creates it (TrainingConfig.hyper with the weight mask). */
-        Optimizer newOptimizer() {
-            return optimizer.create(topology.numParams(), learningRate,
-                    new OptimizerKind.Hyper(momentum, nesterov, weightDecay, topology.weightMask()));
-        }
-
-        GradientAdjustment adjustment() {
-            return new GradientAdjustment(l2, clipNorm, topology.weightMask());
-        }
-
+    record Recipe(TrainingConfig config, Topology topology, BatchPlan plan) implements Serializable {
         /** The rate of global step {@code step} of {@code epoch}: the synchronous run's. */
         double rate(int epoch, int step) {
-            return schedule.rate(learningRate, epoch, step, plan.stepsPerEpoch(), epochs);
+            return config.rate(epoch, step, plan.stepsPerEpoch());
         }
     }
 
@@ -64,14 +45,14 @@ final class LocalStepsPass {
     static double[] run(Iterator<Block> it, int partition, int partitions, Recipe r, double[] start, int epoch, int first, int k) {
         Topology t = r.topology();
         int p = t.numParams();
-        Optimizer optimizer = r.newOptimizer();
+        Optimizer optimizer = r.config().newOptimizer(t);
         String name = optimizer.state().optimizer();
         int slotCount = (start.length - 1) / p - 1;
         double[][] slots = new double[slotCount][];
         for (int s = 0; s < slotCount; s++) slots[s] = Arrays.copyOfRange(start, p * (1 + s), p * (2 + s));
         optimizer.restore(new OptimizerState(name, (long) start[start.length - 1], slots));
         double[] w = Arrays.copyOf(start, p);
-        GradientAdjustment adjustment = r.adjustment();
+        GradientAdjustment adjustment = r.config().gradientAdjustment(t);
         // Collected once: every step of the job reads the same cached blocks.
         List<Block> blocks = TrainingSet.collectBlocks(it);
 
@@ -80,8 +61,8 @@ final class LocalStepsPass {
         double n = 0;
         for (int i = 0; i < k; i++) {
             int step = first + i;
-            double[] agg = PartitionPass.gradient(blocks.iterator(), partition, partitions, t, w, r.plan(), r.seed(), epoch, step,
-                    r.chunk(), r.dropout(), r.precision());
+            double[] agg = PartitionPass.gradient(blocks.iterator(), partition, partitions, t, w, r.plan(), r.config().seed(), epoch,
+                    step, r.config().chunkSize(), r.config().dropout(), r.config().precision());
             double lossSum = agg[p];
             double rows = agg[p + 1];
             // The loss is the one before this step's update, as the synchronous mode reports it.

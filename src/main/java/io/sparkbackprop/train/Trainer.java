@@ -52,10 +52,9 @@ public final class Trainer {
                     + "validation rows, or turn early stopping off");
         }
         double[] w = initialWeights;
-        boolean[] weightMask = t.weightMask();
-        Optimizer optimizer = config.optimizer().create(t.numParams(), config.learningRate(), config.hyper(weightMask));
+        Optimizer optimizer = config.newOptimizer(t);
         if (start.optimizer() != null) optimizer.restore(start.optimizer());
-        GradientAdjustment adjustment = new GradientAdjustment(config.l2(), config.clipNorm(), weightMask);
+        GradientAdjustment adjustment = config.gradientAdjustment(t);
         BatchPlan plan = BatchPlan.of(train.rows(), config.batchSize());
         List<EpochRecord> history = new ArrayList<>(start.history());
         // Elapsed time continues from the checkpoint's, so the history stays monotone across a resume.
@@ -96,7 +95,7 @@ public final class Trainer {
                         guard.checkLoss(epoch, step + i + 1, o.lossSums()[i]);
                         guard.checkGradientNorm(epoch, step + i + 1, o.gradientNorms()[i]);
                         guard.accepted(o.lossSums()[i], o.rows()[i]);
-                        lr = config.schedule().rate(config.learningRate(), epoch, step + i, plan.stepsPerEpoch(), config.epochs());
+                        lr = config.rate(epoch, step + i, plan.stepsPerEpoch());
                         epochLoss += o.lossSums()[i];
                         epochRows += o.rows()[i];
                     }
@@ -132,7 +131,7 @@ public final class Trainer {
                 }
                 guard.checkGradientNorm(epoch, step + 1, Math.sqrt(squares));
                 if (adjustment.changesAnything()) adjustment.apply(w, g);
-                lr = config.schedule().rate(config.learningRate(), epoch, step, plan.stepsPerEpoch(), config.epochs());
+                lr = config.rate(epoch, step, plan.stepsPerEpoch());
                 optimizer.step(w, g, lr);
                 guard.accepted(lossSum, rows);
                 epochLoss += lossSum;

@@ -1,6 +1,7 @@
 package io.sparkbackprop.train;
 
 import io.sparkbackprop.nn.Precision;
+import io.sparkbackprop.nn.Topology;
 import java.util.function.Consumer;
 
 /**
@@ -24,7 +25,7 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
                              int evalEvery, int aggregationDepth, int chunkSize, int logEvery, double tol,
                              double momentum, boolean nesterov, double weightDecay, LearningRateSchedule schedule,
                              double l2, double dropout, double clipNorm, int earlyStopping,
-                             int localSteps, Precision precision) {
+                             int localSteps, Precision precision) implements java.io.Serializable {
 
     /** Epochs in a row without a tol-sized improvement of the best train loss before training stops. */
     public static final int TOL_PATIENCE = 3;
@@ -72,6 +73,21 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
         return new TrainingConfig(20, 256, OptimizerKind.ADAM, OptimizerKind.ADAM.defaultLearningRate(), 42L, 1, 1, 512, 0, 0.0,
                 OptimizerKind.Hyper.DEFAULT_MOMENTUM, false, OptimizerKind.Hyper.DEFAULT_WEIGHT_DECAY, LearningRateSchedule.constant(),
                 0, 0, 0, 0, 1, Precision.DOUBLE);
+    }
+
+    /** A fresh optimizer for t's weights: the driver's, and each partition's in local steps, made the same way. */
+    public Optimizer newOptimizer(Topology t) {
+        return optimizer.create(t.numParams(), learningRate, hyper(t.weightMask()));
+    }
+
+    /** L2 and clipping, on t's weight matrices (not its biases). */
+    GradientAdjustment gradientAdjustment(Topology t) {
+        return new GradientAdjustment(l2, clipNorm, t.weightMask());
+    }
+
+    /** The scheduled learning rate of step {@code step} (0-based) of {@code epoch}, an epoch having {@code stepsPerEpoch}. */
+    double rate(int epoch, int step, int stepsPerEpoch) {
+        return schedule.rate(learningRate, epoch, step, stepsPerEpoch, epochs);
     }
 
     /** The optimizer's own settings, with the weights that weight decay applies to. */
