@@ -64,8 +64,7 @@ public final class Bench {
                 LOG.info("full-batch iterations: ours vs MLlib gd ({} iterations)", s.iterations());
                 FullBatchRace.Result r = FullBatchRace.run(sc, data.train(), train, sigmoid, s, s.runs("mllib"));
                 if (s.runs("mllib")) {
-                    figures.add(iterationFigure(r));
-                    figures.add(floatIterationFigure(r));
+                    for (Precision precision : Precision.values()) figures.add(iterationFigure(r, precision));
                 }
                 if (s.runs("blas")) {
                     int cores = Math.min(train.numPartitions(), sc.defaultParallelism());
@@ -157,35 +156,26 @@ public final class Bench {
         return List.of(f);
     }
 
-    private static Figure iterationFigure(FullBatchRace.Result r) {
-        if (!(r.oursSecondsPerIteration() > 0 && r.mllibSecondsPerIteration() > 0)) {
+    /** Ours against MLlib gd per full-batch iteration, with our tasks' products in double or (--precision float) in float. */
+    private static Figure iterationFigure(FullBatchRace.Result r, Precision precision) {
+        boolean single = precision == Precision.FLOAT;
+        String metric = single ? "s per full-batch iteration in float vs MLlib gd" : "s per full-batch iteration vs MLlib gd";
+        double ours = single ? r.oursFloatSecondsPerIteration() : r.oursSecondsPerIteration();
+        Target target = Target.atMost(single ? 0.6 : 0.9);
+        if (!(ours > 0 && r.mllibSecondsPerIteration() > 0)) {
             // A fit of N iterations that took no longer than a fit of 1: noise swamped N − 1 iterations.
-            return Figure.withRatio(VS_MLLIB, "s per full-batch iteration vs MLlib gd", "s", r.oursSecondsPerIteration(),
-                    r.mllibSecondsPerIteration(), Double.NaN, Target.atMost(0.9), "the difference of the fits was lost in noise:"
-                            + " rerun with more --iterations or --rows, or on a quieter machine");
+            return Figure.withRatio(VS_MLLIB, metric, "s", ours, r.mllibSecondsPerIteration(), Double.NaN, target,
+                    "the difference of the fits was lost in noise: rerun with more --iterations or --rows, or on a quieter machine");
         }
-        Figure f = Figure.of(VS_MLLIB, "s per full-batch iteration vs MLlib gd", "s", r.oursSecondsPerIteration(), r.mllibSecondsPerIteration(),
-                Target.atMost(0.9), "median over the repeats of (fit of N − fit of 1)/(N − 1), after a warm-up; same sigmoid network, data and rows per product");
+        Figure f = Figure.of(VS_MLLIB, metric, "s", ours, r.mllibSecondsPerIteration(), target, single
+                ? "--precision float (sgemm products; activations, losses, sums and weights in double; MLlib has no float mode),"
+                        + " measured as above in the same turns"
+                : "median over the repeats of (fit of N − fit of 1)/(N − 1), after a warm-up; same sigmoid network, data and rows per product");
         if (f.verdict() == Figure.Verdict.MISS) {
-            f = f.withNote("both run the same double-precision gemms; see the float figure below for the single-precision mode");
-        }
-        return f;
-    }
-
-    /** The same race with our tasks' products in float ({@code --precision float}), timed in the same turns. */
-    private static Figure floatIterationFigure(FullBatchRace.Result r) {
-        String metric = "s per full-batch iteration in float vs MLlib gd";
-        if (!(r.oursFloatSecondsPerIteration() > 0 && r.mllibSecondsPerIteration() > 0)) {
-            return Figure.withRatio(VS_MLLIB, metric, "s", r.oursFloatSecondsPerIteration(), r.mllibSecondsPerIteration(), Double.NaN,
-                    Target.atMost(0.6), "the difference of the fits was lost in noise: rerun with more --iterations or --rows, or on a"
-                            + " quieter machine");
-        }
-        Figure f = Figure.of(VS_MLLIB, metric, "s", r.oursFloatSecondsPerIteration(), r.mllibSecondsPerIteration(), Target.atMost(0.6),
-                "--precision float (sgemm products; activations, losses, sums and weights in double; MLlib has no float mode),"
-                        + " measured as above in the same turns");
-        if (f.verdict() == Figure.Verdict.MISS) {
-            f = f.withNote("what the sgemms save is bounded by the rest of the step (activations in double, reading the cached"
-                    + " double features, the broadcast and treeAggregate of the weights); a wider --block-size helps the products");
+            f = f.withNote(single
+                    ? "what the sgemms save is bounded by the rest of the step (activations in double, reading the cached"
+                            + " double features, the broadcast and treeAggregate of the weights); a wider --block-size helps the products"
+                    : "both run the same double-precision gemms; see the float figure below for the single-precision mode");
         }
         return f;
     }
