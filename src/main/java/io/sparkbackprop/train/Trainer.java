@@ -181,6 +181,10 @@ public final class Trainer {
             int staleEvals = evalsWithoutImprovement;
             listener.afterEpoch(done, () -> new TrainingState(done, stepsDone, w, optimizer.state(), history, best, stale,
                     bestTest, bestAt, bestW, staleEvals));
+            if (listener.stopRequested()) {
+                LOG.info("stopping after epoch {}: a listener asked to stop", epoch);
+                break;
+            }
             if (stoppedByTol(epochsWithoutProgress)) {
                 LOG.info("stopping after epoch {}: the train loss improved by less than tol {} for {} epochs",
                         epoch, config.tol(), TrainingConfig.TOL_PATIENCE);

@@ -26,7 +26,15 @@ public interface TrainingListener {
     default void afterEpoch(int epoch, java.util.function.Supplier<TrainingState> state) {
     }
 
-    /** Calls every listener in turn. */
+    /**
+     * Asked after each epoch, once {@link #afterEpoch} has run: true ends the run there, as a finished one (its
+     * result is the weights so far). The way a listener stops training; nothing needs to be thrown.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
+
+    /** Calls every listener in turn; stops when any of them asks to. */
     static TrainingListener all(TrainingListener... listeners) {
         return new TrainingListener() {
             @Override
@@ -47,6 +55,13 @@ public interface TrainingListener {
             @Override
             public void afterEpoch(int epoch, java.util.function.Supplier<TrainingState> state) {
                 for (TrainingListener l : listeners) l.afterEpoch(epoch, state);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                boolean stop = false;
+                for (TrainingListener l : listeners) stop |= l.stopRequested();
+                return stop;
             }
         };
     }

@@ -125,6 +125,37 @@ class TrainerTest {
     }
 
     @Test
+    void aListenerThatAsksToStopEndsTheRunAfterThatEpochWithItsWeights() {
+        double[] w0 = Initializer.XAVIER.initialize(TOPOLOGY, 3);
+        TrainingSet data = friedman(200, 2, 5);
+        double[][][] xy = arraysOf(data);
+        ReferenceNetwork ref = reference(w0);
+        ref.sgdStep(xy[0], xy[1], 0.05);
+        ref.sgdStep(xy[0], xy[1], 0.05);
+        List<Integer> epochsSeen = new ArrayList<>();
+        TrainingListener stopAfterTwo = new TrainingListener() {
+            @Override
+            public void afterEpoch(int epoch, java.util.function.Supplier<TrainingState> state) {
+                epochsSeen.add(epoch);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return epochsSeen.size() == 2;
+            }
+        };
+        TrainingConfig cfg = TrainingConfig.defaults().withEpochs(10).withBatchSize(0)
+                .withOptimizer(OptimizerKind.SGD).withLearningRate(0.05);
+        TrainingResult r = new Trainer(sc, cfg).fit(TOPOLOGY, w0, data, null, TrainingListener.all(TrainingListener.NONE, stopAfterTwo));
+        assertEquals(List.of(1, 2), epochsSeen);
+        assertEquals(2, r.history().size());
+        assertEquals(2, r.steps());
+        double[] expected = ref.flat();
+        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], r.weights()[i], 1e-12, "parameter " + i);
+        data.unpersist();
+    }
+
+    @Test
     void oneMiniBatchStepUsesTheEpochOrderSliceOfEachPartition() {
         double[] w0 = Initializer.XAVIER.initialize(TOPOLOGY, 4);
         int partitions = 2;
