@@ -26,7 +26,7 @@ final class Accuracy {
                     Block b = it.next();
                     if (b.rows() == 0) continue;
                     double[] logits = new double[k * b.rows()];
-                    Backprop.logits(bw.value(), b.features(), 0, b.rows(), logits, 0, ws);
+                    new Backprop(bw.value(), ws).logits(b.features(), 0, b.rows(), logits, 0);
                     for (int j = 0; j < b.rows(); j++) {
                         if (argmax(logits, j * k, k) == (int) b.labels()[j]) correct++;
                     }

@@ -138,9 +138,9 @@ final class Levers {
     }
 
     private static double secondsPerCall(int calls, Supplier<Workspace> workspace, double[] w, double[] x, double[] y, int m, double[] grad) {
-        Backprop.accumulateGradient(w, x, 0, y, 0, m, grad, workspace.get());
+        new Backprop(w, workspace.get()).accumulateGradient(x, 0, y, 0, m, grad);
         long t0 = System.nanoTime();
-        for (int i = 0; i < calls; i++) Backprop.accumulateGradient(w, x, 0, y, 0, m, grad, workspace.get());
+        for (int i = 0; i < calls; i++) new Backprop(w, workspace.get()).accumulateGradient(x, 0, y, 0, m, grad);
         return (System.nanoTime() - t0) / 1e9 / calls;
     }
 

@@ -1,84 +1,113 @@
 package io.sparkbackprop.nn;
 
-import dev.ludovic.netlib.blas.BLAS;
-
 /**
- * Forward and backward passes over a block of samples stored as a column-major (n_in × m) matrix.
- * Every product is one BLAS call per layer and direction:
- * Z = W·A + b (dgemm), dW += dZ·Aᵀ (dgemm), db += dZ·1 (dgemv), dA_in = Wᵀ·dZ (dgemm).
- * Blocks wider than the workspace are processed in workspace-sized chunks.
+ * The network's forward and backward passes over rows stored column-major (n_in × m), layer by layer:
+ * each {@link DenseLayer} reads a {@link LayerInput} (the first a block's features, every other the layer
+ * below's output) and runs its products in its {@link LayerArithmetic}; between them sit the activations,
+ * dropout's masks and, on top, the loss. Rows beyond the workspace's capacity are processed in chunks of
+ * that many, each chunk one gemm per layer and direction.
+ * <p>
+ * Bound to one weight vector and one thread's {@link Workspace} (one task's step): the gradient pass runs in
+ * the given {@link Precision}; the forward-only passes (loss, accuracy, prediction) always run in double, so
+ * evaluation figures are comparable between the modes.
  */
 public final class Backprop {
-    private static final BLAS BLAS_IMPL = BLAS.getInstance();
+    private final Topology t;
+    private final double[] w;
+    private final Workspace ws;
+    private final Precision precision;
+    /** The gradient pass's arithmetic, per layer. */
+    private final LayerArithmetic[] training;
 
-    private Backprop() {
+    /** Double precision throughout. */
+    public Backprop(double[] w, Workspace ws) {
+        this(w, ws, Precision.DOUBLE);
     }
 
-    /** The BLAS implementation in use (native OpenBLAS, the Vector API, or plain Java). */
-    public static String blasName() {
-        return BLAS_IMPL.getClass().getSimpleName();
+    /** The gradient pass in {@code precision}; a float pass converts the weights once, here. */
+    public Backprop(double[] w, Workspace ws, Precision precision) {
+        this.t = ws.topology;
+        if (w.length != t.numParams()) {
+            throw new IllegalArgumentException("expected " + t.numParams() + " weights for " + t + ", got " + w.length);
+        }
+        this.w = w;
+        this.ws = ws;
+        this.precision = precision;
+        LayerArithmetic arithmetic = precision.arithmetic(w);
+        this.training = new LayerArithmetic[t.numLayers()];
+        java.util.Arrays.fill(training, arithmetic);
+    }
+
+    /** The kernel a task runs for one step: the calling thread's buffers, chunks of {@code chunk} rows. */
+    public static Backprop forThread(Topology t, double[] w, Precision precision, int chunk) {
+        return new Backprop(w, Workspace.forThread(t, chunk), precision);
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    /** Adds the summed gradient of m rows' losses into {@code grad} (the weights' flat layout) and returns the summed loss. */
+    public double accumulateGradient(double[] x, int xOff, double[] y, int yOff, int m, double[] grad) {
+        return accumulateGradient(x, xOff, y, yOff, null, 0, m, grad, null);
     }
 
     /**
-     * Adds the summed gradient of the per-sample losses of m samples into {@code grad} (flat layout of
-     * the weights) and returns the summed loss. Features start at x[xOff] (n_in per sample), labels at
-     * y[yOff] ({@link Topology#labelWidth()} per sample).
+     * Adds Σ w_j ∇loss_j of m rows into {@code grad} and returns Σ w_j loss_j. Features start at x[xOff] (n_in per
+     * row), labels at y[yOff] ({@link Topology#labelWidth()} per row), row weights at rowWeights[rwOff] (null: all
+     * ones). With dropout (null or rate 0: none) on the hidden layers, its row keys cover the m rows, and the loss
+     * is that of the thinned network the gradient belongs to.
      */
-    public static double accumulateGradient(double[] w, double[] x, int xOff, double[] y, int yOff, int m,
-                                            double[] grad, Workspace ws) {
-        return accumulateGradient(w, x, xOff, y, yOff, null, 0, m, grad, ws);
-    }
-
-    /**
-     * As above with a weight per sample (rowWeights[rwOff...], or null for all ones): adds Σ w_j ∇loss_j
-     * and returns Σ w_j loss_j.
-     */
-    public static double accumulateGradient(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights,
-                                            int rwOff, int m, double[] grad, Workspace ws) {
-        return accumulateGradient(w, x, xOff, y, yOff, rowWeights, rwOff, m, grad, ws, null);
-    }
-
-    /**
-     * As above with dropout on the hidden layers (null or rate 0: none); its row keys cover the m samples.
-     * The returned loss is the loss of the thinned network the gradient belongs to.
-     */
-    public static double accumulateGradient(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights,
-                                            int rwOff, int m, double[] grad, Workspace ws, Dropout dropout) {
-        Topology t = ws.topology;
+    public double accumulateGradient(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m,
+                                     double[] grad, Dropout dropout) {
         Dropout d = dropout == null || dropout.rate() == 0 || t.numLayers() < 2 ? null : dropout;
         double loss = 0;
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            loss += chunkGradient(t, w, x, xOff + start * t.inputSize(), y, yOff + start * t.labelWidth(),
-                    rowWeights, rwOff + start, cols, grad, ws, d, start);
+            loss += chunkGradient(ws.input.of(x, xOff + start * t.inputSize(), cols), y, yOff + start * t.labelWidth(),
+                    rowWeights, rwOff + start, grad, d, start);
         }
         return loss;
     }
 
-    /** Summed loss of m samples, forward pass only. */
-    public static double loss(double[] w, double[] x, int xOff, double[] y, int yOff, int m, Workspace ws) {
-        return loss(w, x, xOff, y, yOff, null, 0, m, ws);
+    /**
+     * One chunk (at most the workspace's capacity of rows) forward and backward: what
+     * {@link #accumulateGradient} does per chunk, for an input of any kind. {@code keyStart} is the chunk's first
+     * row among dropout's row keys.
+     */
+    public double chunkGradient(LayerInput input, double[] y, int yOff, double[] rowWeights, int rwOff, double[] grad,
+                                Dropout dropout, int keyStart) {
+        forward(input, training, dropout, keyStart);
+        int m = input.rows();
+        double loss = outputDelta(y, yOff, rowWeights, rwOff, m);
+        for (int l = t.numLayers() - 1; l >= 0; l--) {
+            double[] below = l == 0 ? null : ws.delta[l - 1];
+            training[l].backward(t.layer(l), w, inputOf(l, input), ws.delta[l], grad, below, ws);
+            if (below != null) throughHiddenLayer(l - 1, dropout, t.inputsOf(l) * m);
+        }
+        return loss;
     }
 
-    /** Σ w_j loss_j over m samples (rowWeights null for all ones), forward pass only. */
-    public static double loss(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff,
-                              int m, Workspace ws) {
-        return forwardSums(w, x, xOff, y, yOff, rowWeights, rwOff, m, ws, false)[0];
+    /** Summed loss of m rows, forward only. */
+    public double loss(double[] x, int xOff, double[] y, int yOff, int m) {
+        return loss(x, xOff, y, yOff, null, 0, m);
+    }
+
+    /** Σ w_j loss_j over m rows (rowWeights null for all ones), forward only. */
+    public double loss(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m) {
+        return forwardSums(x, xOff, y, yOff, rowWeights, rwOff, m, false)[0];
     }
 
     /**
-     * {Σ w_j loss_j, Σ w_j hit_j} over m samples, forward only; hit_j is 1 when sample j is classified
-     * correctly (always 0 when the loss does not {@linkplain Loss#classifies classify}).
+     * {Σ w_j loss_j, Σ w_j hit_j} over m rows, forward only; hit_j is 1 when row j is classified correctly (always
+     * 0 when the loss does not {@linkplain Loss#classifies classify}).
      */
-    public static double[] lossAndHits(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff,
-                                       int m, Workspace ws) {
-        return forwardSums(w, x, xOff, y, yOff, rowWeights, rwOff, m, ws, true);
+    public double[] lossAndHits(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m) {
+        return forwardSums(x, xOff, y, yOff, rowWeights, rwOff, m, true);
     }
 
-    /** The forward pass both of the above run, chunk by chunk; hits are counted only when asked and the loss classifies. */
-    private static double[] forwardSums(double[] w, double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff,
-                                        int m, Workspace ws, boolean countHits) {
-        Topology t = ws.topology;
+    private double[] forwardSums(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m,
+                                 boolean countHits) {
         int last = t.numLayers() - 1;
         int k = t.outputSize();
         boolean classes = countHits && t.loss().classifies(k);
@@ -86,7 +115,7 @@ public final class Backprop {
         double hits = 0;
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            forward(t, w, x, xOff + start * t.inputSize(), cols, ws, null, 0);
+            forward(ws.input.of(x, xOff + start * t.inputSize(), cols), null, null, 0);
             t.loss().loss(ws.z[last], ws.a[last], y, yOff + start * t.labelWidth(), k, cols, ws.sampleLoss);
             loss += weightedSum(ws.sampleLoss, rowWeights, rwOff + start, cols);
             if (classes) {
@@ -97,74 +126,69 @@ public final class Backprop {
         return new double[] {loss, hits};
     }
 
-    static double weightedSum(double[] sampleLoss, double[] rowWeights, int rwOff, int m) {
+    private static double weightedSum(double[] values, double[] rowWeights, int rwOff, int m) {
         double sum = 0;
         if (rowWeights == null) {
-            for (int j = 0; j < m; j++) sum += sampleLoss[j];
+            for (int j = 0; j < m; j++) sum += values[j];
         } else {
-            for (int j = 0; j < m; j++) sum += rowWeights[rwOff + j] * sampleLoss[j];
+            for (int j = 0; j < m; j++) sum += rowWeights[rwOff + j] * values[j];
         }
         return sum;
     }
 
-    /** Writes the network's outputs (k × m, column-major) for m samples into out[outOff...]. */
-    public static void predict(double[] w, double[] x, int xOff, int m, double[] out, int outOff, Workspace ws) {
-        output(w, x, xOff, m, out, outOff, ws, false);
+    /** Writes the network's outputs (k × m, column-major) for m rows into out[outOff...]. */
+    public void predict(double[] x, int xOff, int m, double[] out, int outOff) {
+        output(x, xOff, m, out, outOff, false);
     }
 
-    /** Writes the output layer's pre-activation Z (logits for sigmoid and softmax outputs) for m samples. */
-    public static void logits(double[] w, double[] x, int xOff, int m, double[] out, int outOff, Workspace ws) {
-        output(w, x, xOff, m, out, outOff, ws, true);
+    /** Writes the output layer's pre-activation Z (logits for sigmoid and softmax outputs) for m rows. */
+    public void logits(double[] x, int xOff, int m, double[] out, int outOff) {
+        output(x, xOff, m, out, outOff, true);
     }
 
-    private static void output(double[] w, double[] x, int xOff, int m, double[] out, int outOff, Workspace ws, boolean z) {
-        Topology t = ws.topology;
+    private void output(double[] x, int xOff, int m, double[] out, int outOff, boolean z) {
         int last = t.numLayers() - 1;
         int k = t.outputSize();
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            forward(t, w, x, xOff + start * t.inputSize(), cols, ws, null, 0);
+            forward(ws.input.of(x, xOff + start * t.inputSize(), cols), null, null, 0);
             System.arraycopy(z ? ws.z[last] : ws.a[last], 0, out, outOff + start * k, cols * k);
         }
     }
 
-    private static double chunkGradient(Topology t, double[] w, double[] x, int xOff, double[] y, int yOff,
-                                        double[] rowWeights, int rwOff, int m, double[] grad, Workspace ws,
-                                        Dropout dropout, int keyStart) {
-        forward(t, w, x, xOff, m, ws, dropout, keyStart);
+    /** Layers bottom up; {@code arithmetic} null is double throughout (the forward-only passes). */
+    private void forward(LayerInput input, LayerArithmetic[] arithmetic, Dropout dropout, int keyStart) {
+        int m = input.rows();
         int last = t.numLayers() - 1;
-        double loss = outputDelta(t, y, yOff, rowWeights, rwOff, m, ws);
-        for (int l = last; l >= 0; l--) {
-            int out = t.outputsOf(l);
-            int in = t.inputsOf(l);
-            double[] input = l == 0 ? x : layerOutput(ws, l - 1, dropout);
-            int inputOff = l == 0 ? xOff : 0;
-            double[] delta = ws.delta[l];
-            // dW += delta · inputᵀ   (out × m)(m × in)
-            BLAS_IMPL.dgemm("N", "T", out, in, m, 1.0, delta, 0, out, input, inputOff, in, 1.0, grad, t.weightOffset(l), out);
-            // db += delta · 1
-            BLAS_IMPL.dgemv("N", out, m, 1.0, delta, 0, out, ws.ones, 0, 1, 1.0, grad, t.biasOffset(l), 1);
-            if (l > 0) {
-                double[] prev = ws.delta[l - 1];
-                // delta_{l-1} = Wᵀ · delta, then ⊙ g'(Z_{l-1})
-                BLAS_IMPL.dgemm("T", "N", in, m, out, 1.0, w, t.weightOffset(l), out, delta, 0, out, 0.0, prev, 0, in);
-                throughHiddenLayer(t, ws, dropout, l - 1, in * m);
+        for (int l = 0; l <= last; l++) {
+            DenseLayer layer = t.layer(l);
+            int out = layer.outputs();
+            LayerArithmetic a = arithmetic == null ? LayerArithmetic.DOUBLE : arithmetic[l];
+            a.forward(layer, w, inputOf(l, input), ws.z[l], ws);
+            layer.activation().apply(ws.z[l], ws.a[l], out * m, out);
+            if (l < last) {
+                if (dropout != null) thin(dropout, l, out, keyStart, m);
+                // a stays g(Z) for the derivative; the thinned copy feeds the next layer.
+                ws.outputs[l].of(dropout == null ? ws.a[l] : ws.dropped[l], 0, m);
             }
         }
-        return loss;
+    }
+
+    private LayerInput inputOf(int l, LayerInput first) {
+        return l == 0 ? first : ws.outputs[l - 1];
     }
 
     /**
-     * The output layer's per-sample losses and dLoss/dZ (into ws.delta[last]), each sample's column scaled by its
-     * row weight; returns Σ w_j loss_j. Shared with {@link FloatBackprop}, which keeps this part in double.
+     * The output layer's per-row losses and dLoss/dZ (into ws.delta[last]), each row's column scaled by its row
+     * weight; returns Σ w_j loss_j.
      */
-    static double outputDelta(Topology t, double[] y, int yOff, double[] rowWeights, int rwOff, int m, Workspace ws) {
+    private double outputDelta(double[] y, int yOff, double[] rowWeights, int rwOff, int m) {
         int last = t.numLayers() - 1;
         int k = t.outputSize();
         t.loss().lossAndDelta(t.activation(last), ws.z[last], ws.a[last], y, yOff, ws.delta[last], k, m, ws.sampleLoss);
         double loss = weightedSum(ws.sampleLoss, rowWeights, rwOff, m);
         if (rowWeights != null) {
-            // A sample's weight scales its whole gradient, i.e. its column of the output delta.
+            // A row's weight scales its whole gradient, i.e. its column of the output delta.
             double[] d = ws.delta[last];
             for (int j = 0; j < m; j++) {
                 double rw = rowWeights[rwOff + j];
@@ -175,45 +199,23 @@ public final class Backprop {
     }
 
     /** ws.delta[l] (dLoss/dA of hidden layer l, len values) becomes dLoss/dZ: through the dropout mask and g'. */
-    static void throughHiddenLayer(Topology t, Workspace ws, Dropout dropout, int l, int len) {
-        double[] prev = ws.delta[l];
+    private void throughHiddenLayer(int l, Dropout dropout, int len) {
+        double[] d = ws.delta[l];
         if (dropout != null) {
             // Through the mask: a dropped unit passes no gradient, a kept one is scaled like its output.
             double[] keep = ws.keep[l];
-            for (int i = 0; i < len; i++) prev[i] *= keep[i];
+            for (int i = 0; i < len; i++) d[i] *= keep[i];
         }
-        t.activation(l).multiplyDerivative(ws.z[l], ws.a[l], prev, len);
+        t.activation(l).multiplyDerivative(ws.z[l], ws.a[l], d, len);
     }
 
     /** Hidden layer l's dropout mask for the chunk's m rows (keys from keyStart) and its thinned activations. */
-    static void thin(Workspace ws, Dropout dropout, int l, int out, int keyStart, int m) {
-        // a stays g(Z) for the derivative; the thinned copy feeds the next layer.
+    private void thin(Dropout dropout, int l, int out, int keyStart, int m) {
         ws.ensureDropoutBuffers();
         double[] keep = ws.keep[l];
         dropout.fillMask(keep, l, out, keyStart, m);
         double[] a = ws.a[l];
         double[] dropped = ws.dropped[l];
         for (int i = 0; i < out * m; i++) dropped[i] = a[i] * keep[i];
-    }
-
-    /** What layer l hands the next one: its activations, thinned by the dropout mask while training. */
-    static double[] layerOutput(Workspace ws, int l, Dropout dropout) {
-        return dropout == null ? ws.a[l] : ws.dropped[l];
-    }
-
-    private static void forward(Topology t, double[] w, double[] x, int xOff, int m, Workspace ws, Dropout dropout, int keyStart) {
-        for (int l = 0; l < t.numLayers(); l++) {
-            int out = t.outputsOf(l);
-            int in = t.inputsOf(l);
-            double[] z = ws.z[l];
-            int b = t.biasOffset(l);
-            for (int j = 0; j < m; j++) System.arraycopy(w, b, z, j * out, out);
-            double[] input = l == 0 ? x : layerOutput(ws, l - 1, dropout);
-            int inputOff = l == 0 ? xOff : 0;
-            // Z = W · input + b   (out × in)(in × m)
-            BLAS_IMPL.dgemm("N", "N", out, m, in, 1.0, w, t.weightOffset(l), out, input, inputOff, in, 1.0, z, 0, out);
-            t.activation(l).apply(z, ws.a[l], out * m, out);
-            if (dropout != null && l < t.numLayers() - 1) thin(ws, dropout, l, out, keyStart, m);
-        }
     }
 }

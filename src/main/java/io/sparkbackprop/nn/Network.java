@@ -70,7 +70,7 @@ public final class Network implements Serializable {
         checkRows(features, 1);
         double[] x = scaling == null ? features : scaling.scaleFeatures(features, 1);
         double[] out = new double[topology.outputSize()];
-        Backprop.logits(weights, x, 0, 1, out, 0, Workspace.forThread(topology, 1024));
+        new Backprop(weights, Workspace.forThread(topology, 1024)).logits(x, 0, 1, out, 0);
         return out;
     }
 
@@ -86,7 +86,7 @@ public final class Network implements Serializable {
         checkRows(features, m);
         double[] x = scaling == null ? features : scaling.scaleFeatures(features, m);
         double[] out = new double[topology.outputSize() * m];
-        Backprop.predict(weights, x, 0, m, out, 0, Workspace.forThread(topology, 1024));
+        new Backprop(weights, Workspace.forThread(topology, 1024)).predict(x, 0, m, out, 0);
         if (scaling != null) scaling.unscaleOutputs(out, m);
         return out;
     }

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 /**
  * The arithmetic of the training tasks' forward/backward products. Weights, the optimizer, model files
  * and the evaluation passes are double in either mode; FLOAT only runs the gemms of the gradient pass in
- * single precision (about twice the gemm rate, half the memory traffic), see {@link FloatBackprop}.
+ * single precision (about twice the gemm rate, half the memory traffic), see {@link LayerArithmetic}.
  */
 public enum Precision {
     DOUBLE, FLOAT;
@@ -29,16 +29,11 @@ public enum Precision {
         throw new IllegalArgumentException("unknown precision '" + id + "'; valid precisions: " + validIds());
     }
 
-    /**
-     * The gradient kernel one task uses for one step: it may prepare the weights once (FLOAT converts them to
-     * float here, not per chunk) and reuses the calling thread's buffers.
-     */
-    public GradientKernel kernel(Topology t, double[] w, int chunk) {
-        Workspace ws = Workspace.forThread(t, chunk);
+    /** The arithmetic of a dense layer's products in this precision, for the weights w (FLOAT converts them once, here). */
+    LayerArithmetic arithmetic(double[] w) {
         return switch (this) {
-            case DOUBLE -> (x, xOff, y, yOff, rowWeights, rwOff, m, grad, dropout) ->
-                    Backprop.accumulateGradient(w, x, xOff, y, yOff, rowWeights, rwOff, m, grad, ws, dropout);
-            case FLOAT -> new FloatBackprop(w, ws);
+            case DOUBLE -> LayerArithmetic.DOUBLE;
+            case FLOAT -> new LayerArithmetic.Single(w);
         };
     }
 }

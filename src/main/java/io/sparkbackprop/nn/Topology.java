@@ -15,7 +15,7 @@ public final class Topology implements Serializable {
     private final int[] sizes;
     private final Activation[] activations;
     private final Loss loss;
-    private final int[] offsets;
+    private final DenseLayer[] layers;
     private final int numParams;
 
     /**
@@ -52,31 +52,73 @@ public final class Topology implements Serializable {
         this.sizes = sizes.clone();
         this.activations = activations.clone();
         this.loss = loss;
-        this.offsets = new int[sizes.length];
+        this.layers = new DenseLayer[activations.length];
         long total = 0;
-        for (int l = 0; l < numLayers(); l++) {
-            offsets[l] = (int) total;
-            total += (long) sizes[l + 1] * (sizes[l] + 1);
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = new DenseLayer(sizes[l], sizes[l + 1], activations[l], (int) total);
+            total += layers[l].numParams();
             if (total > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("network has more than 2^31 parameters");
         }
-        offsets[numLayers()] = (int) total;
         this.numParams = (int) total;
     }
 
     /** A network with the given hidden layers, all using {@code hidden}; the output activation follows the loss. */
     public static Topology of(int inputs, int[] hiddenSizes, Activation hidden, int outputs, Loss loss) {
-        int[] sizes = new int[hiddenSizes.length + 2];
-        sizes[0] = inputs;
-        System.arraycopy(hiddenSizes, 0, sizes, 1, hiddenSizes.length);
-        sizes[sizes.length - 1] = outputs;
-        Activation[] acts = new Activation[hiddenSizes.length + 1];
-        Arrays.fill(acts, hidden);
-        acts[acts.length - 1] = loss.defaultOutput();
-        return new Topology(sizes, acts, loss);
+        Builder b = input(inputs);
+        for (int units : hiddenSizes) b.layer(units, hidden);
+        return b.output(outputs, loss);
+    }
+
+    /**
+     * Starts a network that reads {@code inputs} features; it reads like the math:
+     * {@code Topology.input(784).layer(128, RELU).output(10, CROSS_ENTROPY)}.
+     */
+    public static Builder input(int inputs) {
+        return new Builder(inputs);
+    }
+
+    /** Hidden layers bottom up, then the output layer, whose activation follows the loss. */
+    public static final class Builder {
+        private final java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        private final java.util.List<Activation> activations = new java.util.ArrayList<>();
+
+        private Builder(int inputs) {
+            sizes.add(inputs);
+        }
+
+        /** A hidden layer of {@code units} with activation g. */
+        public Builder layer(int units, Activation g) {
+            sizes.add(units);
+            activations.add(g);
+            return this;
+        }
+
+        /** The output layer, with the loss's own output activation (linear for MSE, sigmoid for BCE, softmax for CE). */
+        public Topology output(int units, Loss loss) {
+            return output(units, loss.defaultOutput(), loss);
+        }
+
+        public Topology output(int units, Activation g, Loss loss) {
+            int[] s = new int[sizes.size() + 1];
+            for (int i = 0; i < sizes.size(); i++) s[i] = sizes.get(i);
+            s[s.length - 1] = units;
+            Activation[] acts = activations.toArray(new Activation[activations.size() + 1]);
+            acts[acts.length - 1] = g;
+            return new Topology(s, acts, loss);
+        }
     }
 
     public int numLayers() {
         return activations.length;
+    }
+
+    /** Layer l (0-based), its sizes, activation and place in the flat weights. */
+    public DenseLayer layer(int l) {
+        return layers[l];
+    }
+
+    public java.util.List<DenseLayer> layers() {
+        return java.util.List.of(layers);
     }
 
     public int inputSize() {
@@ -114,11 +156,11 @@ public final class Topology implements Serializable {
     }
 
     public int weightOffset(int layer) {
-        return offsets[layer];
+        return layers[layer].weightOffset();
     }
 
     public int biasOffset(int layer) {
-        return offsets[layer] + sizes[layer + 1] * sizes[layer];
+        return layers[layer].biasOffset();
     }
 
     public int numParams() {
@@ -137,12 +179,6 @@ public final class Topology implements Serializable {
     /** Label values stored per row. */
     public int labelWidth() {
         return loss.labelWidth(outputSize());
-    }
-
-    public int widestLayer() {
-        int w = 0;
-        for (int s : sizes) w = Math.max(w, s);
-        return w;
     }
 
     @Override

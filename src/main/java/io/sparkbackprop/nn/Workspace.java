@@ -1,9 +1,10 @@
 package io.sparkbackprop.nn;
 
 /**
- * Reusable buffers for forward/backward over up to {@link #capacity()} samples: per layer Z, A and the
- * back-propagated delta, plus a vector of ones for bias sums. One per task thread, so the hot loop
- * allocates nothing per block.
+ * Reusable buffers for forward/backward over up to {@link #capacity()} rows: per layer Z, A and the
+ * back-propagated δ, each hidden layer's output as the next layer reads it, the first layer's view of its
+ * input, a vector of ones for bias sums; dropout's masks and the float products' scratch on first use. One
+ * per task thread, so the hot loop allocates nothing per chunk.
  */
 public final class Workspace {
     private static final ThreadLocal<Workspace> PER_THREAD = new ThreadLocal<>();
@@ -16,9 +17,14 @@ public final class Workspace {
     final double[] ones;
     final double[] sampleLoss;
     final double[] sampleHit;
+    /** The first layer's view of a chunk of dense features. */
+    final DenseInput input;
+    /** Hidden layer l's output (thinned while dropping out) as layer l+1 reads it. */
+    final DenseInput[] outputs;
     /** Dropout's per-layer masks (0 or 1/(1−p)) and thinned activations, allocated on first use. */
     double[][] keep;
     double[][] dropped;
+    private Single single;
 
     public Workspace(Topology topology, int capacity) {
         if (capacity <= 0) throw new IllegalArgumentException("workspace capacity must be positive");
@@ -28,12 +34,15 @@ public final class Workspace {
         z = new double[layers][];
         a = new double[layers][];
         delta = new double[layers][];
+        outputs = new DenseInput[layers - 1];
         for (int l = 0; l < layers; l++) {
             int len = topology.outputsOf(l) * capacity;
             z[l] = new double[len];
             a[l] = new double[len];
             delta[l] = new double[len];
+            if (l < layers - 1) outputs[l] = new DenseInput(topology.outputsOf(l), capacity);
         }
+        input = new DenseInput(topology.inputSize(), capacity);
         sampleLoss = new double[capacity];
         sampleHit = new double[capacity];
         ones = new double[capacity];
@@ -49,6 +58,12 @@ public final class Workspace {
             keep[l] = new double[topology.outputsOf(l) * capacity];
             dropped[l] = new double[topology.outputsOf(l) * capacity];
         }
+    }
+
+    /** The float products' scratch, sized for the widest layer. */
+    Single single() {
+        if (single == null) single = new Single(topology, capacity);
+        return single;
     }
 
     /** The calling thread's workspace for this topology, reallocated only when the shape changes. */
@@ -67,5 +82,32 @@ public final class Workspace {
 
     public Topology topology() {
         return topology;
+    }
+
+    /** Scratch of {@link LayerArithmetic.Single}, one layer's product at a time. */
+    static final class Single {
+        /** W·input before the bias is added in double. */
+        final float[] z;
+        /** dLoss/dZ in float, the operand of both backward products. */
+        final float[] delta;
+        /** Wᵀ·δ before it is widened into the double δ of the layer below. */
+        final float[] below;
+        /** dW of one chunk, added into the double gradient. */
+        final float[] dW;
+
+        Single(Topology t, int capacity) {
+            int widestOutput = 0;
+            int widestHidden = 1;
+            int largestMatrix = 0;
+            for (DenseLayer layer : t.layers()) {
+                widestOutput = Math.max(widestOutput, layer.outputs());
+                largestMatrix = Math.max(largestMatrix, layer.outputs() * layer.inputs());
+            }
+            for (int l = 1; l < t.numLayers(); l++) widestHidden = Math.max(widestHidden, t.inputsOf(l));
+            z = new float[widestOutput * capacity];
+            delta = new float[widestOutput * capacity];
+            below = new float[widestHidden * capacity];
+            dW = new float[largestMatrix];
+        }
     }
 }

@@ -1,6 +1,6 @@
 package io.sparkbackprop.runtime;
 
-import io.sparkbackprop.nn.Backprop;
+import io.sparkbackprop.nn.Blas;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ public final class BlasReport {
     /** This JVM's BLAS, e.g. "JNIBLAS (native: /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3)". */
     public static String describeThisJvm() {
         // The instance the network math actually calls.
-        String impl = Backprop.blasName();
+        String impl = Blas.name();
         if (!isNative(impl)) return impl + " (Java)";
         List<String> libs = nativeLibraries();
         return impl + " (native: " + (libs.isEmpty() ? "library not identified" : String.join(", ", libs)) + ")";

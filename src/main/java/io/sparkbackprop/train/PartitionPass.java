@@ -3,10 +3,8 @@ package io.sparkbackprop.train;
 import io.sparkbackprop.data.Block;
 import io.sparkbackprop.nn.Backprop;
 import io.sparkbackprop.nn.Dropout;
-import io.sparkbackprop.nn.GradientKernel;
 import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
-import io.sparkbackprop.nn.Workspace;
 import java.util.Iterator;
 import java.util.List;
 
@@ -29,7 +27,7 @@ final class PartitionPass {
                              long seed, int epoch, int step, int chunk, double dropout, Precision precision) {
         int p = t.numParams();
         double[] out = new double[p + 2];
-        GradientKernel kernel = precision.kernel(t, w, chunk);
+        Backprop kernel = Backprop.forThread(t, w, precision, chunk);
         double loss = 0;
         double rows = 0;
         if (plan.fullBatch()) {
@@ -79,7 +77,7 @@ final class PartitionPass {
 
     /** [loss sum, weight sum, weight of correctly classified rows] of the whole partition, forward only (no dropout). */
     static double[] loss(Iterator<Block> it, Topology t, double[] w, int chunk) {
-        Workspace ws = Workspace.forThread(t, chunk);
+        Backprop forward = Backprop.forThread(t, w, Precision.DOUBLE, chunk);
         double loss = 0;
         double rows = 0;
         double hits = 0;
@@ -87,7 +85,7 @@ final class PartitionPass {
             Block b = it.next();
             if (b.rows() == 0) continue;
             checkWidth(b, t);
-            double[] lh = Backprop.lossAndHits(w, b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows(), ws);
+            double[] lh = forward.lossAndHits(b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows());
             loss += lh[0];
             hits += lh[1];
             rows += weightOf(b);

@@ -66,7 +66,7 @@ class BackpropTest {
         // capacity 3 < m = 7 also exercises the chunking of wide blocks
         Workspace ws = new Workspace(p.topology, 3);
         double[] grad = new double[p.w.length];
-        Backprop.accumulateGradient(p.w, p.x, 0, p.y, 0, p.m, grad, ws);
+        new Backprop(p.w, ws).accumulateGradient(p.x, 0, p.y, 0, p.m, grad);
         double h = 1e-6;
         double diffNorm = 0;
         double norm = 0;
@@ -75,7 +75,7 @@ class BackpropTest {
             double[] minus = p.w.clone();
             plus[i] += h;
             minus[i] -= h;
-            double fd = (Backprop.loss(plus, p.x, 0, p.y, 0, p.m, ws) - Backprop.loss(minus, p.x, 0, p.y, 0, p.m, ws)) / (2 * h);
+            double fd = (new Backprop(plus, ws).loss(p.x, 0, p.y, 0, p.m) - new Backprop(minus, ws).loss(p.x, 0, p.y, 0, p.m)) / (2 * h);
             diffNorm += (fd - grad[i]) * (fd - grad[i]);
             norm += fd * fd + grad[i] * grad[i];
         }
@@ -89,15 +89,15 @@ class BackpropTest {
     void lossAndGradientMatchThePlainReferenceNetwork(String hidden, String output, String lossId, int k) {
         Problem p = problem(hidden, output, lossId, k, 5);
         Workspace ws = new Workspace(p.topology, 4);
-        double lossSum = Backprop.loss(p.w, p.x, 0, p.y, 0, p.m, ws);
+        double lossSum = new Backprop(p.w, ws).loss(p.x, 0, p.y, 0, p.m);
         assertEquals(p.ref.cost(p.xs, p.ys), lossSum / p.m, 1e-12 * Math.max(1, lossSum));
         double[] grad = new double[p.w.length];
-        double lossFromBackward = Backprop.accumulateGradient(p.w, p.x, 0, p.y, 0, p.m, grad, ws);
+        double lossFromBackward = new Backprop(p.w, ws).accumulateGradient(p.x, 0, p.y, 0, p.m, grad);
         assertEquals(lossSum, lossFromBackward, 1e-12 * Math.max(1, lossSum));
         double[] refGrad = p.ref.gradient(p.xs, p.ys);
         for (int i = 0; i < grad.length; i++) assertEquals(refGrad[i], grad[i] / p.m, 1e-12, "parameter " + i);
         double[] out = new double[k * p.m];
-        Backprop.predict(p.w, p.x, 0, p.m, out, 0, ws);
+        new Backprop(p.w, ws).predict(p.x, 0, p.m, out, 0);
         for (int j = 0; j < p.m; j++) {
             double[] expected = p.ref.predict(p.xs[j]);
             for (int r = 0; r < k; r++) assertEquals(expected[r], out[j * k + r], 1e-12);
@@ -129,10 +129,10 @@ class BackpropTest {
         Workspace ws = new Workspace(p.topology, 3);
         double[] weighted = new double[p.w.length];
         double[] repeated = new double[p.w.length];
-        double lw1 = Backprop.accumulateGradient(p.w, p.x, 0, p.y, 0, weights, 0, p.m, weighted, ws);
-        double lw2 = Backprop.accumulateGradient(p.w, x, 0, y, 0, total, repeated, ws);
+        double lw1 = new Backprop(p.w, ws).accumulateGradient(p.x, 0, p.y, 0, weights, 0, p.m, weighted, null);
+        double lw2 = new Backprop(p.w, ws).accumulateGradient(x, 0, y, 0, total, repeated);
         assertEquals(lw2, lw1, 1e-12 * Math.max(1, Math.abs(lw2)));
-        assertEquals(lw2, Backprop.loss(p.w, p.x, 0, p.y, 0, weights, 0, p.m, ws), 1e-12 * Math.max(1, Math.abs(lw2)));
+        assertEquals(lw2, new Backprop(p.w, ws).loss(p.x, 0, p.y, 0, weights, 0, p.m), 1e-12 * Math.max(1, Math.abs(lw2)));
         for (int i = 0; i < weighted.length; i++) assertEquals(repeated[i], weighted[i], 1e-12, "parameter " + i);
     }
 }

@@ -26,8 +26,7 @@ class DropoutTest {
         }
 
         double lossAt(double[] weights, double rate) {
-            return Backprop.accumulateGradient(weights, x, 0, y, 0, null, 0, m, new double[t.numParams()], new Workspace(t, 4),
-                    new Dropout(rate, keys, 0));
+            return new Backprop(weights, new Workspace(t, 4)).accumulateGradient(x, 0, y, 0, null, 0, m, new double[t.numParams()], new Dropout(rate, keys, 0));
         }
     }
 
@@ -54,7 +53,7 @@ class DropoutTest {
         assertTrue(keptCount > 0 && keptCount < 27, "the masks keep some units and drop others: " + keptCount);
         assertEquals(expected, p.lossAt(p.w, rate), 1e-12 * expected);
         // Rate 0 is the plain network.
-        assertEquals(Backprop.loss(p.w, p.x, 0, p.y, 0, p.m, new Workspace(t, 4)), p.lossAt(p.w, 0), 0.0);
+        assertEquals(new Backprop(p.w, new Workspace(t, 4)).loss(p.x, 0, p.y, 0, p.m), p.lossAt(p.w, 0), 0.0);
     }
 
     @Test
@@ -66,7 +65,7 @@ class DropoutTest {
         double rate = 0.3;
         double[] grad = new double[t.numParams()];
         // Workspace of 4 columns: 11 rows run in three chunks, whose masks must line up with their rows' keys.
-        Backprop.accumulateGradient(p.w, p.x, 0, p.y, 0, null, 0, p.m, grad, new Workspace(t, 4), new Dropout(rate, p.keys, 0));
+        new Backprop(p.w, new Workspace(t, 4)).accumulateGradient(p.x, 0, p.y, 0, null, 0, p.m, grad, new Dropout(rate, p.keys, 0));
         double h = 1e-6;
         double worst = 0;
         for (int i = 0; i < t.numParams(); i++) {

@@ -68,14 +68,13 @@ class FloatKernelTest {
         /** {loss, gradient...} of the double kernel. */
         double[] doubleGradient(double[] weights, boolean weighted, double rate, int capacity) {
             double[] grad = new double[t.numParams()];
-            double loss = Backprop.accumulateGradient(weights, x, 0, y, 0, weights(weighted), 0, m, grad, new Workspace(t, capacity),
-                    dropout(rate));
+            double loss = new Backprop(weights, new Workspace(t, capacity)).accumulateGradient(x, 0, y, 0, weights(weighted), 0, m, grad, dropout(rate));
             return withLoss(loss, grad);
         }
 
         double[] floatGradient(boolean weighted, double rate, int capacity) {
             double[] grad = new double[t.numParams()];
-            double loss = new FloatBackprop(w, new Workspace(t, capacity)).accumulateGradient(x, 0, y, 0, weights(weighted), 0, m, grad,
+            double loss = new Backprop(w, new Workspace(t, capacity), Precision.FLOAT).accumulateGradient(x, 0, y, 0, weights(weighted), 0, m, grad,
                     dropout(rate));
             return withLoss(loss, grad);
         }
@@ -153,7 +152,7 @@ class FloatKernelTest {
         Problem p = Problem.small("tanh", "linear", "mse", 2, 7);
         double[] once = p.floatGradient(true, 0.3, 3);
         double[] twice = new double[p.t.numParams()];
-        FloatBackprop kernel = new FloatBackprop(p.w, new Workspace(p.t, 3));
+        Backprop kernel = new Backprop(p.w, new Workspace(p.t, 3), Precision.FLOAT);
         double first = kernel.accumulateGradient(p.x, 0, p.y, 0, p.rowWeights, 0, p.m, twice, p.dropout(0.3));
         double second = kernel.accumulateGradient(p.x, 0, p.y, 0, p.rowWeights, 0, p.m, twice, p.dropout(0.3));
         assertEquals(once[0], first, 0.0);
@@ -166,10 +165,10 @@ class FloatKernelTest {
         Problem p = Problem.small("relu", "sigmoid", "bce", 2, 9);
         double[] expected = p.doubleGradient(p.w, true, 0.3, 3);
         double[] grad = new double[p.t.numParams()];
-        double loss = Precision.DOUBLE.kernel(p.t, p.w, 3).accumulateGradient(p.x, 0, p.y, 0, p.rowWeights, 0, p.m, grad, p.dropout(0.3));
+        double loss = Backprop.forThread(p.t, p.w, Precision.DOUBLE, 3).accumulateGradient(p.x, 0, p.y, 0, p.rowWeights, 0, p.m, grad, p.dropout(0.3));
         assertEquals(expected[0], loss, 0.0);
         assertArrayEquals(Arrays.copyOfRange(expected, 1, expected.length), grad, 0.0);
-        assertTrue(Precision.FLOAT.kernel(p.t, p.w, 3) instanceof FloatBackprop);
+        assertEquals(Precision.FLOAT, Backprop.forThread(p.t, p.w, Precision.FLOAT, 3).precision());
     }
 
     @Test

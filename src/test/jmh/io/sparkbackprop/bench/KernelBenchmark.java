@@ -2,7 +2,7 @@ package io.sparkbackprop.bench;
 
 import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Backprop;
-import io.sparkbackprop.nn.FloatBackprop;
+import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Topology;
@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The forward/backward kernel on one chunk of rows, in one thread, without Spark: {@code gradient}
  * (forward and backward, what a training task runs), {@code forward} (the loss alone, what evaluation
  * runs) and {@code gemmsAlone} (only the kernel's products, same shapes: the BLAS ceiling); {@code floatGradient}
- * is the same pass with {@code --precision float}'s kernel ({@link FloatBackprop}: weights converted once, as a
+ * is the same pass with {@code --precision float}'s kernel ({@link Backprop} with {@link Precision#FLOAT}: weights converted once, as a
  * task does per step) and {@code featuresToFloat} its conversion of one chunk's features alone. Besides
  * calls per second, each reports {@code flops} per second (2·m·n·k per product, {@link FlopCount}), so
  * gradient's flops rate over gemmsAlone's is the kernel's share of the BLAS rate, as in {@code bench}.
@@ -61,7 +61,8 @@ public class KernelBenchmark {
     private double[] y;
     private double[] grad;
     private Workspace workspace;
-    private FloatBackprop floatKernel;
+    private Backprop doubleKernel;
+    private Backprop floatKernel;
     private float[] xFloat;
     private GemmProbe.Operands gemms;
     private long gradientFlops;
@@ -90,7 +91,8 @@ public class KernelBenchmark {
         for (int j = 0; j < rows; j++) y[j] = rng.nextInt(10);
         grad = new double[topology.numParams()];
         workspace = new Workspace(topology, rows);
-        floatKernel = new FloatBackprop(weights, workspace);
+        doubleKernel = new Backprop(weights, workspace);
+        floatKernel = new Backprop(weights, workspace, Precision.FLOAT);
         xFloat = new float[784 * rows];
         gemms = new GemmProbe.Operands(FlopCount.gradientGemms(topology, rows), 3, dev.ludovic.netlib.blas.BLAS.getInstance(),
                 io.sparkbackprop.nn.Precision.DOUBLE);
@@ -105,7 +107,7 @@ public class KernelBenchmark {
     @Benchmark
     public double gradient(Flops counter) {
         counter.flops += gradientFlops;
-        return Backprop.accumulateGradient(weights, x, chunkOffset(), y, 0, rows, grad, workspace);
+        return doubleKernel.accumulateGradient(x, chunkOffset(), y, 0, rows, grad);
     }
 
     @Benchmark
@@ -130,7 +132,7 @@ public class KernelBenchmark {
     @Benchmark
     public double forward(Flops counter) {
         counter.flops += forwardFlops;
-        return Backprop.loss(weights, x, 0, y, 0, rows, workspace);
+        return doubleKernel.loss(x, 0, y, 0, rows);
     }
 
     @Benchmark
