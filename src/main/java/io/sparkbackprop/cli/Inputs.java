@@ -7,12 +7,10 @@ import io.sparkbackprop.data.DataFormat;
 import io.sparkbackprop.data.DataReader;
 import io.sparkbackprop.data.Friedman1;
 import io.sparkbackprop.data.LabeledData;
-import io.sparkbackprop.data.Standardizer;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Network;
-import io.sparkbackprop.nn.Scaling;
 import io.sparkbackprop.nn.Topology;
-import io.sparkbackprop.train.TrainingSet;
+import io.sparkbackprop.train.TrainingPipeline;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -22,10 +20,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The cached training and test sets a run trains on, the topology that fits them and the scaling
- * applied to them: data flows file/generator → blocks → (scaling) → cache.
+ * What {@code train}'s data options name, as the training pipeline takes it: the training and test rows as
+ * blocks (read and checked, or generated) and the topology that fits them. Scaling and caching are the
+ * pipeline's.
  */
-record Inputs(TrainingSet train, TrainingSet test, Topology topology, Scaling scaling) {
+record Inputs(TrainingPipeline.Data data, Topology topology) {
 
     static Inputs load(SparkSession spark, DataOptions data, NetworkOptions net, Network initial, long seed) {
         data.validate();
@@ -78,20 +77,9 @@ record Inputs(TrainingSet train, TrainingSet test, Topology topology, Scaling sc
             throw new IllegalArgumentException("--init-model " + net.initModel + " expects " + topology.inputSize()
                     + " features but the data has " + features);
         }
-        Scaling scaling = initial != null ? initial.scaling() : null;
-        if (scaling == null && data.standardize) {
-            scaling = Standardizer.fit(train, features, topology.labelWidth(), loss == Loss.MSE);
-        }
-        if (scaling != null) {
-            train = Standardizer.apply(train, scaling);
-            test = test == null ? null : Standardizer.apply(test, scaling);
-        }
-        TrainingSet trainSet = TrainingSet.cache(train, "train");
-        if (trainSet.rows() == 0) throw new IllegalArgumentException("no training rows" + (data.data == null ? "" : " in " + data.data));
-        TrainingSet testSet = test == null ? null : TrainingSet.cache(test, "test");
-        // The blocks are cached now: the readers' caches of the checked rows have served their purpose.
-        sources.forEach(LabeledData::release);
-        return new Inputs(trainSet, testSet, topology, scaling);
+        String where = data.data == null ? null : " in " + data.data;
+        Runnable release = () -> sources.forEach(LabeledData::release);
+        return new Inputs(new TrainingPipeline.Data(train, test, release, where), topology);
     }
 
     /** A model being continued knows k classes: every label must be one of 0..k−1. */

@@ -43,7 +43,7 @@ public final class NetworkOptions {
         return ModelJson.read(initModel);
     }
 
-    Optional<Initializer> initializer(Topology t) {
+    Optional<Initializer> initializer() {
         return init == null ? Optional.empty() : Optional.of(Initializer.fromId(init));
     }
 

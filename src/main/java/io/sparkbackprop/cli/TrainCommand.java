@@ -1,12 +1,11 @@
 package io.sparkbackprop.cli;
 
 import io.sparkbackprop.io.OutputDirectory;
-import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import io.sparkbackprop.runtime.BlasReport;
-import io.sparkbackprop.train.CheckpointWriter;
 import io.sparkbackprop.train.Checkpoints;
 import io.sparkbackprop.train.OptimizerKind;
 import io.sparkbackprop.train.ProgressBar;
@@ -14,7 +13,8 @@ import io.sparkbackprop.train.ProgressLog;
 import io.sparkbackprop.train.Trainer;
 import io.sparkbackprop.train.TrainingConfig;
 import io.sparkbackprop.train.TrainingListener;
-import io.sparkbackprop.train.TrainingState;
+import io.sparkbackprop.train.TrainingPipeline;
+import io.sparkbackprop.train.TrainingSet;
 import io.sparkbackprop.train.TrainingResult;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -97,10 +97,9 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OptimizerKind kind = OptimizerKind.fromId(optimizer);
         double lr = learningRate != null ? learningRate : kind.defaultLearningRate();
-        TrainingConfig config = TrainingConfig.defaults().withEpochs(epochs).withBatchSize(batchSize).withOptimizer(kind)
+        TrainingConfig config = training.apply(TrainingConfig.defaults().withEpochs(epochs).withBatchSize(batchSize).withOptimizer(kind)
                 .withLearningRate(lr).withSeed(seed).withEvalEvery(evalEvery).withAggregationDepth(aggregationDepth)
-                .withLogEvery(logEvery).withPrecision(precision);
-        config = training.apply(config, kind);
+                .withLogEvery(logEvery).withPrecision(precision));
         java.time.Instant started = java.time.Instant.now();
         Path target = output != null ? output : OutputDirectory.freshRunDirectory(Paths.get("runs"), Clock.systemDefaultZone());
         OutputDirectory.checkWritable(target, overwrite);
@@ -110,50 +109,26 @@ public final class TrainCommand implements Callable<Integer> {
         SparkSession spark = SparkSession.builder().config(master.conf("spark-backprop train")).getOrCreate();
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            Checkpoints checkpoints = checkpoint.dir == null ? null : new Checkpoints(checkpoint.dir, sc.hadoopConfiguration());
-            Checkpoints.Saved saved = checkpoint.resume ? checkpoints.latest().orElse(null) : null;
-            if (checkpoint.resume && saved == null) LOG.info("no checkpoint in {} yet: starting from the beginning", checkpoint.dir);
-            // A checkpoint fixes topology and scaling exactly as a model to start from would.
-            Inputs inputs = Inputs.load(spark, data, network, saved != null ? saved.network() : initial, seed);
+            Inputs inputs = Inputs.load(spark, data, network, initial, seed);
             Topology topology = inputs.topology();
-            if (config.earlyStopping() > 0 && (inputs.test() == null || inputs.test().rows() == 0)) {
-                throw new IllegalArgumentException("--early-stopping watches the test loss: give --test-data or a --test-fraction above 0");
-            }
-            double[] w0 = initial != null ? initial.weights()
-                    : network.initializer(topology).orElse(Initializer.defaultFor(topology)).initialize(topology, seed);
-            var settings = CheckpointWriter.settingsOf(topology, config, inputs.train());
-            TrainingState start = TrainingState.fresh(w0);
-            if (saved != null) {
-                Checkpoints.requireSameSettings(saved, settings);
-                start = saved.state();
-                LOG.info("resuming after epoch {} from {}", start.epoch(), saved.location());
-            }
+            Checkpoints checkpoints = checkpoint.dir == null ? null : new Checkpoints(checkpoint.dir, sc.hadoopConfiguration());
             // The bar first: it wipes itself before the epoch's log line.
             TrainingListener progress = TrainingListener.all(ProgressBar.onTerminal(), new ProgressLog(logEvery));
-            TrainingListener listeners = checkpoints == null ? progress : TrainingListener.all(progress,
-                    new CheckpointWriter(checkpoints, checkpoint.every, topology, inputs.scaling(), settings));
             LOG.info("network {}", topology);
-            String driverBlas = BlasReport.describeThisJvm();
-            Map<String, String> executorBlas = BlasReport.probeExecutors(inputs.train().blocks());
-            LOG.info(BlasReport.summary(driverBlas, executorBlas));
-            String slowBlas = BlasReport.warning(driverBlas, executorBlas);
-            if (slowBlas != null) LOG.warn(slowBlas);
-            LOG.info("training on {} rows in {} partitions, testing on {} rows; {} epochs, batch {}, {} (learning rate {})",
-                    inputs.train().rows(), inputs.train().numPartitions(), inputs.test() == null ? 0 : inputs.test().rows(),
-                    epochs, batchSize == 0 ? "full" : batchSize, kind.id(), lr);
-            if (precision != Precision.DOUBLE) LOG.info("training products in {} precision", precision.id());
-            LOG.info("learning-rate schedule {}; l2 {}, dropout {}, clip-norm {}, early stopping {}", config.schedule().describe(),
-                    config.l2(), config.dropout(), config.clipNorm(), config.earlyStopping() == 0 ? "off" : "after " + config.earlyStopping());
-            if (config.localSteps() > 1) {
-                LOG.info("local steps {}: each partition takes up to {} steps on its own per Spark job, then the models are averaged",
-                        config.localSteps(), config.localSteps());
-            }
-            TrainingResult result = new Trainer(sc, config).fit(topology, start, inputs.train(), inputs.test(), listeners);
-            Network trained = new Network(topology, result.weights(), inputs.scaling());
-            var runSettings = new java.util.TreeMap<>(settings);
+            TrainingPipeline.Outcome run = new TrainingPipeline(sc, topology, config)
+                    .startFrom(initial)
+                    .initializer(network.initializer().orElse(null))
+                    .standardize(data.standardize, data.standardize && topology.loss() == Loss.MSE)
+                    .checkpoints(checkpoints, checkpoints == null ? 0 : checkpoint.every, checkpoint.resume)
+                    .listener(progress)
+                    .beforeTraining((train, test) -> logRun(train, test, config))
+                    .run(inputs.data());
+            TrainingResult result = run.result();
+            Network trained = run.network();
+            var runSettings = new java.util.TreeMap<>(run.settings());
             runSettings.put("epochs", Integer.toString(epochs));
             runSettings.put("data", data.data == null ? "generated Friedman #1" : data.data);
-            runSettings.put("test_rows", Long.toString(inputs.test() == null ? 0 : inputs.test().rows()));
+            runSettings.put("test_rows", Long.toString(run.testRows()));
             double totalSeconds = java.time.Duration.between(started, java.time.Instant.now()).toNanos() / 1e9;
             OutputDirectory.commit(target, overwrite, dir -> RunOutputs.write(dir, trained, result, runSettings, started, totalSeconds,
                     target.getFileName() + ": " + topology.loss().id() + " loss per epoch"));
@@ -163,6 +138,25 @@ public final class TrainCommand implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
+        }
+    }
+
+    /** What the log says before the first step: the BLAS of driver and executors, the data and the settings. */
+    private static void logRun(TrainingSet train, TrainingSet test, TrainingConfig config) {
+        String driverBlas = BlasReport.describeThisJvm();
+        Map<String, String> executorBlas = BlasReport.probeExecutors(train.blocks());
+        LOG.info(BlasReport.summary(driverBlas, executorBlas));
+        String slowBlas = BlasReport.warning(driverBlas, executorBlas);
+        if (slowBlas != null) LOG.warn(slowBlas);
+        LOG.info("training on {} rows in {} partitions, testing on {} rows; {} epochs, batch {}, {} (learning rate {})",
+                train.rows(), train.numPartitions(), test == null ? 0 : test.rows(), config.epochs(),
+                config.batchSize() == 0 ? "full" : config.batchSize(), config.optimizer().id(), config.learningRate());
+        if (config.precision() != Precision.DOUBLE) LOG.info("training products in {} precision", config.precision().id());
+        LOG.info("learning-rate schedule {}; l2 {}, dropout {}, clip-norm {}, early stopping {}", config.schedule().describe(),
+                config.l2(), config.dropout(), config.clipNorm(), config.earlyStopping() == 0 ? "off" : "after " + config.earlyStopping());
+        if (config.localSteps() > 1) {
+            LOG.info("local steps {}: each partition takes up to {} steps on its own per Spark job, then the models are averaged",
+                    config.localSteps(), config.localSteps());
         }
     }
 

@@ -1,7 +1,6 @@
 package io.sparkbackprop.cli;
 
 import io.sparkbackprop.train.LearningRateSchedule;
-import io.sparkbackprop.train.OptimizerKind;
 import io.sparkbackprop.train.TrainingConfig;
 import picocli.CommandLine.Option;
 
@@ -64,41 +63,11 @@ public final class TrainingOptions {
             + "step. Needs a --batch-size. Default: ${DEFAULT-VALUE}")
     int localSteps;
 
-    /** The config with these settings, each refused with the option's name when out of range. */
-    TrainingConfig apply(TrainingConfig c, OptimizerKind kind) {
-        if (nesterov && kind != OptimizerKind.MOMENTUM) {
-            throw new IllegalArgumentException("--nesterov applies to --optimizer momentum, not " + kind.id());
-        }
-        require(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got " + momentum);
-        require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be 0 or positive, got " + weightDecay);
-        require(decay == null || (decay > 0 && decay <= 1), "--lr-decay must be in (0, 1], got " + decay);
-        require(decayEvery > 0, "--lr-decay-every must be at least 1, got " + decayEvery);
-        require(minRate >= 0 && Double.isFinite(minRate), "--lr-min must be 0 or positive, got " + minRate);
-        require(warmupEpochs >= 0, "--warmup-epochs must be 0 or positive, got " + warmupEpochs);
-        require(warmupEpochs == 0 || warmupEpochs < c.epochs(), "--warmup-epochs " + warmupEpochs + " leaves none of the "
-                + c.epochs() + " --epochs to train in");
-        require(l2 >= 0 && Double.isFinite(l2), "--l2 must be 0 or positive, got " + l2);
-        require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
-        require(clipNorm >= 0 && Double.isFinite(clipNorm), "--clip-norm must be 0 (off) or positive, got " + clipNorm);
-        require(earlyStopping >= 0, "--early-stopping must be 0 (off) or a positive number of evaluations, got " + earlyStopping);
-        require(tol >= 0 && Double.isFinite(tol), "--tol must be 0 (off) or positive, got " + tol);
-        require(localSteps >= 1, "--local-steps must be at least 1 (1 = synchronous), got " + localSteps);
-        require(localSteps == 1 || c.batchSize() > 0, "--local-steps " + localSteps + " groups mini-batch steps into one Spark job, "
-                + "but --batch-size 0 is a full batch, one step per epoch: give a --batch-size or use --local-steps 1");
-        LearningRateSchedule s;
-        try {
-            s = LearningRateSchedule.of(schedule, decay, decayEvery, minRate, warmupEpochs);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--lr-schedule: " + e.getMessage());
-        }
-        require(s.kind() != LearningRateSchedule.Kind.COSINE || minRate <= c.learningRate(),
-                "--lr-min " + minRate + " is above the learning rate " + c.learningRate());
+    /** The config with these settings; the config checks each, with the message both front doors show. */
+    TrainingConfig apply(TrainingConfig c) {
+        LearningRateSchedule s = LearningRateSchedule.of(schedule, decay, decayEvery, minRate, warmupEpochs);
         return c.withMomentum(momentum).withNesterov(nesterov).withWeightDecay(weightDecay).withSchedule(s).withL2(l2)
                 .withDropout(dropout).withClipNorm(clipNorm).withEarlyStopping(earlyStopping).withTol(tol)
                 .withLocalSteps(localSteps);
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) throw new IllegalArgumentException(message);
     }
 }

@@ -64,6 +64,19 @@ public final class Standardizer {
         return s;
     }
 
+    /**
+     * The scaling a run asks for: null when it scales nothing; the features' mean and deviation, or the identity on
+     * the features (mean 0, deviation 1) when only the labels are standardized.
+     */
+    public static Scaling fit(JavaRDD<Block> blocks, int numFeatures, int labelWidth, boolean scaleFeatures, boolean scaleLabels) {
+        if (!scaleFeatures && !scaleLabels) return null;
+        Scaling learned = fit(blocks, numFeatures, labelWidth, scaleLabels);
+        if (scaleFeatures) return learned;
+        double[] ones = new double[numFeatures];
+        java.util.Arrays.fill(ones, 1.0);
+        return new Scaling(new double[numFeatures], ones, learned.labelMean(), learned.labelStd());
+    }
+
     /** The blocks with features (and labels, when the scaling has them) standardized. */
     public static JavaRDD<Block> apply(JavaRDD<Block> blocks, Scaling scaling) {
         return blocks.map(b -> {

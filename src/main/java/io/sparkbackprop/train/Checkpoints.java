@@ -49,6 +49,12 @@ public final class Checkpoints {
         this.conf = conf;
     }
 
+    /** The directory. */
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+
     /** What a checkpoint restores. */
     public record Saved(Network network, TrainingState state, Map<String, String> settings, String location) {
     }

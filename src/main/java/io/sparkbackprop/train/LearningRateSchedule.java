@@ -35,7 +35,7 @@ public record LearningRateSchedule(Kind kind, double decay, int decayEvery, doub
             for (Kind k : values()) {
                 if (k.id().equalsIgnoreCase(id.trim())) return k;
             }
-            throw new IllegalArgumentException("unknown learning-rate schedule '" + id + "'; valid schedules: " + validIds());
+            throw new IllegalArgumentException("unknown learning-rate schedule '" + id + "' (--lr-schedule, lrSchedule); valid schedules: " + validIds());
         }
 
         public static String validIds() {
@@ -52,12 +52,12 @@ public record LearningRateSchedule(Kind kind, double decay, int decayEvery, doub
 
     public LearningRateSchedule {
         if (kind == null) throw new IllegalArgumentException("a learning-rate schedule needs a kind: " + Kind.validIds());
-        if (!(decay > 0 && decay <= 1)) throw new IllegalArgumentException("the learning-rate decay must be in (0, 1], got " + decay);
-        if (decayEvery <= 0) throw new IllegalArgumentException("the learning-rate decay interval must be at least 1 epoch, got " + decayEvery);
+        if (!(decay > 0 && decay <= 1)) throw new IllegalArgumentException("the learning-rate decay (--lr-decay, lrDecay) must be in (0, 1], got " + decay);
+        if (decayEvery <= 0) throw new IllegalArgumentException("the learning-rate decay interval (--lr-decay-every, lrDecayEvery) must be at least 1 epoch, got " + decayEvery);
         if (!(minRate >= 0) || Double.isInfinite(minRate)) {
-            throw new IllegalArgumentException("the minimum learning rate must be 0 or positive, got " + minRate);
+            throw new IllegalArgumentException("the minimum learning rate (--lr-min, lrMin) must be 0 or positive, got " + minRate);
         }
-        if (warmupEpochs < 0) throw new IllegalArgumentException("warm-up epochs must be 0 or positive, got " + warmupEpochs);
+        if (warmupEpochs < 0) throw new IllegalArgumentException("warm-up epochs (--warmup-epochs, warmupEpochs) must be 0 or positive, got " + warmupEpochs);
     }
 
     /** A constant rate, no warm-up: what a run without schedule options gets. */
@@ -98,10 +98,10 @@ public record LearningRateSchedule(Kind kind, double decay, int decayEvery, doub
     /** Checked against the run's length once it is known. */
     void check(int epochs, double base) {
         if (warmupEpochs >= epochs && warmupEpochs > 0) {
-            throw new IllegalArgumentException("warm-up of " + warmupEpochs + " epochs leaves none of the " + epochs + " epochs to train in");
+            throw new IllegalArgumentException("a warm-up of " + warmupEpochs + " epochs (--warmup-epochs, warmupEpochs) leaves none of the " + epochs + " epochs to train in");
         }
         if (kind == Kind.COSINE && minRate > base) {
-            throw new IllegalArgumentException("the cosine schedule's minimum rate " + minRate + " is above the learning rate " + base);
+            throw new IllegalArgumentException("the cosine schedule's minimum rate " + minRate + " (--lr-min, lrMin) is above the learning rate " + base);
         }
     }
 

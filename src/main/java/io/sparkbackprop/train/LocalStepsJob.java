@@ -19,23 +19,52 @@ import org.apache.spark.broadcast.Broadcast;
  * so epochs, shuffles, history and checkpoints keep their meaning. The {@link TreeSum} keeps the result
  * bit-reproducible for a seed and partitioning.
  */
-final class LocalStepsJob {
+final class LocalStepsJob implements StepStrategy {
     private final JavaSparkContext sc;
+    private final TrainingConfig config;
     private final TrainingSet train;
+    private final BatchPlan plan;
     private final LocalStepsPass.Recipe recipe;
-    private final int depth;
+    private final double[] w;
+    private final Optimizer optimizer;
+    private final DivergenceGuard guard;
+    private final TrainingListener listener;
 
-    LocalStepsJob(JavaSparkContext sc, TrainingConfig config, Topology t, TrainingSet train, BatchPlan plan) {
-        if (plan.fullBatch()) {
-            // The config check saw only batch size 0; a batch as large as the data is known here.
-            throw new IllegalArgumentException("local steps " + config.localSteps() + " need more than one step per epoch, but the batch"
-                    + " size " + config.batchSize() + " (--batch-size, batchSize) covers all " + train.rows() + " training rows: give a"
-                    + " smaller batch size, or local steps 1 (--local-steps, localSteps)");
-        }
+    LocalStepsJob(JavaSparkContext sc, TrainingConfig config, Topology t, TrainingSet train, BatchPlan plan, double[] w,
+                  Optimizer optimizer, DivergenceGuard guard, TrainingListener listener) {
+        // The config saw only the batch size; a batch as large as the data is known here.
+        if (plan.fullBatch()) throw new IllegalArgumentException(TrainingConfig.localStepsNeedMiniBatches(config.localSteps(), config.batchSize(), train.rows()));
         this.sc = sc;
+        this.config = config;
         this.train = train;
+        this.plan = plan;
         this.recipe = new LocalStepsPass.Recipe(config, t, plan);
-        this.depth = config.aggregationDepth();
+        this.w = w;
+        this.optimizer = optimizer;
+        this.guard = guard;
+        this.listener = listener;
+    }
+
+    /** Up to K steps in one job, never past the epoch's end; every step reported and checked as the synchronous mode does. */
+    @Override
+    public int take(int epoch, int step, EpochTotals totals) {
+        int k = Math.min(config.localSteps(), plan.stepsPerEpoch() - step);
+        Outcome o = run(w, optimizer.state(), epoch, step, k);
+        for (int i = 0; i < k; i++) {
+            listener.onStep(epoch, step + i, o.lossSums()[i], o.rows()[i]);
+            if (o.rows()[i] == 0) continue;
+            guard.checkLoss(epoch, step + i + 1, o.lossSums()[i]);
+            guard.checkGradientNorm(epoch, step + i + 1, o.gradientNorms()[i]);
+            guard.accepted(o.lossSums()[i], o.rows()[i]);
+            totals.add(o.lossSums()[i], o.rows()[i], config.rate(epoch, step + i, plan.stepsPerEpoch()));
+        }
+        if (o.weights() != null) {
+            guard.checkFinite(epoch, step + k, o.weights(), "the averaged weights");
+            for (double[] slot : o.slots()) guard.checkFinite(epoch, step + k, slot, "the averaged optimizer slots");
+        }
+        o.applyTo(w, optimizer);
+        totals.updates += o.stepsTaken();
+        return k;
     }
 
     /**
@@ -61,6 +90,7 @@ final class LocalStepsJob {
     /** Steps [first, first + k) of the epoch from weights w and the optimizer's state; changes neither. */
     Outcome run(double[] w, OptimizerState state, int epoch, int first, int k) {
         int partitions = train.numPartitions();
+        int depth = config.aggregationDepth();
         LocalStepsPass.Recipe r = recipe;
         Broadcast<double[]> start = sc.broadcast(LocalStepsPass.pack(w, state));
         double[] sum;

@@ -61,25 +61,18 @@ final class LocalStepsPass {
         double n = 0;
         for (int i = 0; i < k; i++) {
             int step = first + i;
-            double[] agg = PartitionPass.gradient(blocks.iterator(), partition, partitions, t, w, r.plan(), r.config().seed(), epoch,
-                    step, r.config().chunkSize(), r.config().dropout(), r.config().precision());
-            double lossSum = agg[p];
-            double rows = agg[p + 1];
+            StepSums sums = StepSums.of(PartitionPass.gradient(blocks.iterator(), partition, partitions, t, w, r.plan(), r.config(),
+                    epoch, step));
             // The loss is the one before this step's update, as the synchronous mode reports it.
-            out[perStep + i] = lossSum;
-            out[perStep + k + i] = rows;
+            out[perStep + i] = sums.lossSum;
+            out[perStep + k + i] = sums.rows;
             // No rows of this step here: nothing to learn from, so no update (the optimizer does not count a step).
-            if (rows == 0) continue;
-            double[] g = Arrays.copyOf(agg, p);
-            double squares = 0;
-            for (int j = 0; j < p; j++) {
-                g[j] /= rows;
-                squares += g[j] * g[j];
-            }
-            out[perStep + 2 * k + i] = rows * Math.sqrt(squares);
+            if (sums.rows == 0) continue;
+            double[] g = sums.mean;
+            out[perStep + 2 * k + i] = sums.rows * sums.norm;
             if (adjustment.changesAnything()) adjustment.apply(w, g);
             optimizer.step(w, g, r.rate(epoch, step));
-            n += rows;
+            n += sums.rows;
         }
         out[out.length - 1] = n;
         // A partition without rows in the job weighs 0 in the average: its buffer stays zero.

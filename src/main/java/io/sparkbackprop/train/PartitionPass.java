@@ -19,15 +19,17 @@ final class PartitionPass {
     }
 
     /**
-     * Buffer layout: [gradient sum (numParams), loss sum, weight sum (= rows when unweighted)]. With a
-     * dropout rate, each row's masks are keyed by (seed, epoch, step, partition, row index in the partition).
-     * The precision picks the kernel's arithmetic; the buffer's sums are double either way.
+     * The partition's {@link StepSums} buffer (rows = weight sum when rows carry weights). With dropout, each row's
+     * masks are keyed by (seed, epoch, step, partition, row index in the partition). The config's precision picks
+     * the kernel's arithmetic; the buffer's sums are double either way.
      */
     static double[] gradient(Iterator<Block> it, int partition, int partitions, Topology t, double[] w, BatchPlan plan,
-                             long seed, int epoch, int step, int chunk, double dropout, Precision precision) {
-        int p = t.numParams();
-        double[] out = new double[p + 2];
-        Backprop kernel = Backprop.forThread(t, w, precision, chunk);
+                             TrainingConfig config, int epoch, int step) {
+        long seed = config.seed();
+        int chunk = config.chunkSize();
+        double dropout = config.dropout();
+        double[] out = StepSums.newBuffer(t.numParams());
+        Backprop kernel = Backprop.forThread(t, w, config.precision(), chunk);
         double loss = 0;
         double rows = 0;
         if (plan.fullBatch()) {
@@ -70,8 +72,7 @@ final class PartitionPass {
                 }
             }
         }
-        out[p] = loss;
-        out[p + 1] = rows;
+        StepSums.close(out, loss, rows);
         return out;
     }
 

@@ -1,6 +1,5 @@
 package io.sparkbackprop.train;
 
-import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -14,23 +13,14 @@ final class StepRunner {
     private StepRunner() {
     }
 
-    /** [gradient sum (numParams), loss sum, rows] over this step's batch. */
-    static double[] gradient(TrainingSet data, Broadcast<double[]> weights, Topology t, BatchPlan plan, long seed,
-                             int epoch, int step, int chunk, int depth) {
-        return gradient(data, weights, t, plan, seed, epoch, step, chunk, depth, 0.0, Precision.DOUBLE);
-    }
-
-    /**
-     * As above with dropout on the hidden layers at the given rate and the tasks' products in the given precision.
-     * (No overload without the precision: a caller that forgot it would silently train in double.)
-     */
-    static double[] gradient(TrainingSet data, Broadcast<double[]> weights, Topology t, BatchPlan plan, long seed,
-                             int epoch, int step, int chunk, int depth, double dropout, Precision precision) {
+    /** The {@link StepSums} buffer of this step's batch, summed over the partitions. */
+    static double[] gradient(TrainingSet data, Broadcast<double[]> weights, Topology t, BatchPlan plan, TrainingConfig config,
+                             int epoch, int step) {
         int partitions = data.numPartitions();
         JavaRDD<TreeSum> perPartition = data.blocks().mapPartitionsWithIndex((p, it) -> java.util.List.of(TreeSum.leaf(
-                partitions, p, PartitionPass.gradient(it, p, partitions, t, weights.value(), plan, seed, epoch, step, chunk, dropout,
-                        precision))).iterator(), false);
-        return sum(perPartition, partitions, depth);
+                partitions, p, PartitionPass.gradient(it, p, partitions, t, weights.value(), plan, config, epoch, step))).iterator(),
+                false);
+        return sum(perPartition, partitions, config.aggregationDepth());
     }
 
     /** [loss sum, rows, correctly classified rows] over the whole set. */

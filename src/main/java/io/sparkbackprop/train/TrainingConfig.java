@@ -5,8 +5,9 @@ import io.sparkbackprop.nn.Topology;
 import java.util.function.Consumer;
 
 /**
- * The knobs of the step loop, validated once. Build with {@link #defaults()} and the {@code with…}
- * methods; every value has a default a user can rely on.
+ * The knobs of the step loop, validated once, here: each message names the setting as the command line
+ * ({@code --option}) and the Estimators (Param) call it, and both front doors show it as it is. Build with
+ * {@link #defaults()} and the {@code with…} methods; every value has a default a user can rely on.
  *
  * @param momentum      μ of the momentum optimizer
  * @param nesterov      Nesterov's look-ahead form of momentum
@@ -31,34 +32,49 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
     public static final int TOL_PATIENCE = 3;
 
     public TrainingConfig {
-        require(epochs > 0, "epochs must be positive, got " + epochs);
-        require(batchSize >= 0, "batch size must be 0 (full batch) or positive, got " + batchSize);
-        require(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be a positive number, got " + learningRate);
-        require(evalEvery > 0, "eval-every must be positive, got " + evalEvery);
-        require(aggregationDepth > 0, "aggregation depth must be at least 1, got " + aggregationDepth);
-        require(chunkSize > 0, "chunk size must be positive, got " + chunkSize);
-        require(logEvery >= 0, "log-every must be 0 (automatic) or positive, got " + logEvery);
-        require(tol >= 0, "tol must be 0 (never stop early) or positive, got " + tol);
-        require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
-        require(!nesterov || optimizer == OptimizerKind.MOMENTUM, "nesterov applies to the momentum optimizer, not " + optimizer.id());
-        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be 0 or positive, got " + weightDecay);
+        require(epochs > 0, "epochs (--epochs, maxIter) must be positive, got " + epochs);
+        require(batchSize >= 0, "the batch size (--batch-size, batchSize) must be 0 (full batch) or positive, got " + batchSize);
+        require(learningRate > 0 && Double.isFinite(learningRate),
+                "the learning rate (--learning-rate, stepSize) must be a positive number, got " + learningRate);
+        require(evalEvery > 0, "--eval-every must be positive, got " + evalEvery);
+        require(aggregationDepth > 0, "the aggregation depth (--aggregation-depth, aggregationDepth) must be at least 1, got "
+                + aggregationDepth);
+        require(chunkSize > 0, "the chunk size (--chunk-size, chunkSize) must be positive, got " + chunkSize);
+        require(logEvery >= 0, "--log-every must be 0 (automatic) or positive, got " + logEvery);
+        require(tol >= 0 && Double.isFinite(tol), "tol (--tol, tol) must be 0 (off) or positive, got " + tol);
+        require(momentum >= 0 && momentum < 1, "momentum (--momentum, momentum) must be in [0, 1), got " + momentum);
+        require(!nesterov || optimizer == OptimizerKind.MOMENTUM,
+                "nesterov (--nesterov, nesterov) applies to the momentum optimizer, not " + optimizer.id());
+        require(weightDecay >= 0 && Double.isFinite(weightDecay),
+                "the weight decay (--weight-decay, weightDecay) must be 0 or positive, got " + weightDecay);
         require(schedule != null, "a learning-rate schedule is required");
         schedule.check(epochs, learningRate);
-        require(l2 >= 0 && Double.isFinite(l2), "l2 must be 0 (none) or positive, got " + l2);
-        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
-        require(clipNorm >= 0 && !Double.isNaN(clipNorm), "clip norm must be 0 (no clipping) or positive, got " + clipNorm);
-        require(earlyStopping >= 0, "early-stopping patience must be 0 (off) or positive, got " + earlyStopping);
-        require(localSteps >= 1, "local steps must be at least 1 (1 = synchronous), got " + localSteps);
-        require(localSteps == 1 || batchSize > 0, FULL_BATCH_LOCAL_STEPS);
+        require(l2 >= 0 && Double.isFinite(l2), "l2 (--l2, l2) must be 0 (none) or positive, got " + l2);
+        require(dropout >= 0 && dropout < 1, "dropout (--dropout, dropout) must be in [0, 1), got " + dropout);
+        require(clipNorm >= 0 && Double.isFinite(clipNorm), "the clip norm (--clip-norm, clipNorm) must be 0 (no clipping) or positive, got "
+                + clipNorm);
+        require(earlyStopping >= 0, "early stopping (--early-stopping, earlyStopping) must be 0 (off) or a positive number of "
+                + "evaluations, got " + earlyStopping);
+        require(localSteps >= 1, "local steps (--local-steps, localSteps) must be at least 1 (1 = synchronous), got " + localSteps);
+        require(localSteps == 1 || batchSize > 0, localStepsNeedMiniBatches(localSteps, batchSize, -1));
         require(precision != null, "a precision is required");
     }
 
     /**
-     * Local steps group an epoch's mini-batch steps into one job; a full batch has one step per epoch, so there
-     * is nothing to group (and one local step per partition, averaged, would only be a worse synchronous step).
+     * Local steps group an epoch's mini-batch steps into one job; a full batch has one step per epoch, so there is
+     * nothing to group (and one local step per partition, averaged, would only be a worse synchronous step). The one
+     * message for it, whether the batch size is 0 or, known once the data is, covers all {@code rows} (-1: unknown).
      */
-    static final String FULL_BATCH_LOCAL_STEPS = "local steps above 1 need mini-batches (a batch size above 0 and below the"
-            + " training rows): a full batch is one step per epoch, with nothing to group into a job";
+    static String localStepsNeedMiniBatches(int localSteps, int batchSize, long rows) {
+        return "local steps " + localSteps + " (--local-steps, localSteps) group mini-batch steps into one Spark job, but batch size "
+                + batchSize + " (--batch-size, batchSize) makes a full batch, one step per epoch" + (rows >= 0 ? ", over all " + rows
+                + " training rows" : "") + ": give a batch size above 0 and below the training rows, or local steps 1";
+    }
+
+    /** Early stopping watches the held-out rows' loss: the one message for a run that has none. */
+    static final String EARLY_STOPPING_NEEDS_TEST_ROWS = "early stopping (--early-stopping, earlyStopping) watches the test loss,"
+            + " but there are no test rows: give --test-data or a --test-fraction above 0 (Estimators: validationIndicatorCol and"
+            + " rows marked true in it), or turn early stopping off (0)";
 
     private static void require(boolean ok, String message) {
         if (!ok) throw new IllegalArgumentException(message);

@@ -213,14 +213,14 @@ class TrainCommandTest {
     @Test
     void optionsOutOfRangeAreRefusedWithTheValidChoices() {
         String[][] cases = {
-            {"--learning-rate", "-0.1", "learning rate must be a positive number"},
-            {"--epochs", "0", "epochs must be positive"},
+            {"--learning-rate", "-0.1", "learning rate (--learning-rate, stepSize) must be a positive number"},
+            {"--epochs", "0", "epochs (--epochs, maxIter) must be positive"},
             {"--layers", "16,0", "--layers sizes must be positive"},
             {"--activation", "swish", "valid activations: relu, sigmoid, tanh, linear"},
             {"--loss", "hinge", "valid losses: mse, bce, cross-entropy"},
             {"--optimizer", "lbfgs", "valid optimizers: sgd, momentum, adam, adamw, rmsprop, adagrad"},
             {"--init", "zeros", "valid schemes: he, xavier, scaled-normal"},
-            {"--batch-size", "-5", "batch size must be 0 (full batch) or positive"},
+            {"--batch-size", "-5", "batch size (--batch-size, batchSize) must be 0 (full batch) or positive"},
             {"--test-fraction", "1.5", "--test-fraction must be in [0, 1)"},
             {"--checkpoint-every", "0", "--checkpoint-every must be positive"},
         };

@@ -83,15 +83,15 @@ class TrainingCommandsTest {
         assertEquals(2, optimizer.exitCode());
         assertTrue(optimizer.err().contains("valid optimizers: sgd, momentum, adam, adamw, rmsprop, adagrad"), optimizer.err());
         Run schedule = run("train", "--rows", "200", "--lr-schedule", "linear", "--output", out);
-        assertTrue(schedule.err().contains("--lr-schedule: unknown learning-rate schedule 'linear'; valid schedules: constant, step, "
+        assertTrue(schedule.err().contains("unknown learning-rate schedule 'linear' (--lr-schedule, lrSchedule); valid schedules: constant, step, "
                 + "exponential, cosine"), schedule.err());
         Run nesterov = run("train", "--rows", "200", "--nesterov", "--output", out);
-        assertTrue(nesterov.err().contains("--nesterov applies to --optimizer momentum, not adam"), nesterov.err());
+        assertTrue(nesterov.err().contains("nesterov (--nesterov, nesterov) applies to the momentum optimizer, not adam"), nesterov.err());
         Run dropout = run("train", "--rows", "200", "--dropout", "1", "--output", out);
-        assertTrue(dropout.err().contains("--dropout must be in [0, 1), got 1.0"), dropout.err());
+        assertTrue(dropout.err().contains("dropout (--dropout, dropout) must be in [0, 1), got 1.0"), dropout.err());
         Run early = run("train", "--rows", "200", "--epochs", "1", "--early-stopping", "2", "--test-fraction", "0", "--output", out);
         assertEquals(2, early.exitCode());
-        assertTrue(early.err().contains("--early-stopping watches the test loss"), early.err());
+        assertTrue(early.err().contains("early stopping (--early-stopping, earlyStopping) watches the test loss, but there are no test rows"), early.err());
         assertTrue(!Files.exists(Path.of(out)));
     }
 
@@ -100,11 +100,11 @@ class TrainingCommandsTest {
         String out = dir.resolve("never").toString();
         Run zero = run("train", "--rows", "200", "--local-steps", "0", "--output", out);
         assertEquals(2, zero.exitCode());
-        assertTrue(zero.err().contains("--local-steps must be at least 1 (1 = synchronous), got 0"), zero.err());
+        assertTrue(zero.err().contains("local steps (--local-steps, localSteps) must be at least 1 (1 = synchronous), got 0"), zero.err());
         Run fullBatch = run("train", "--rows", "200", "--batch-size", "0", "--local-steps", "4", "--output", out);
         assertEquals(2, fullBatch.exitCode());
-        assertTrue(fullBatch.err().contains("--batch-size 0 is a full batch, one step per epoch: give a --batch-size or use "
-                + "--local-steps 1"), fullBatch.err());
+        assertTrue(fullBatch.err().contains("local steps 4 (--local-steps, localSteps) group mini-batch steps into one Spark job, but "
+                + "batch size 0 (--batch-size, batchSize) makes a full batch"), fullBatch.err());
         assertTrue(!Files.exists(Path.of(out)));
     }
 

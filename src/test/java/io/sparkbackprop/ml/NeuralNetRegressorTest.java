@@ -256,7 +256,7 @@ class NeuralNetRegressorTest {
         assertTrue(wrongShape.getMessage().contains("initialModel"), wrongShape.getMessage());
         IllegalArgumentException wrongSize = assertThrows(IllegalArgumentException.class,
                 () -> frozen.copy(ParamMap.empty()).setInitialWeights(Vectors.dense(1, 2, 3)).fit(df));
-        assertTrue(wrongSize.getMessage().contains("initialWeights has 3 values"), wrongSize.getMessage());
+        assertTrue(wrongSize.getMessage().contains("initial weights (initialWeights) have 3 values"), wrongSize.getMessage());
     }
 
     @Test
@@ -273,5 +273,40 @@ class NeuralNetRegressorTest {
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
                 () -> est.copy(ParamMap.empty()).setBatchSize(32).setMaxIter(6).fit(df));
         assertTrue(other.getMessage().contains("resume with the same settings"), other.getMessage());
+    }
+
+    /**
+     * A fit that resumes from a checkpoint trains under the checkpoint's scaling, whatever its own rows' statistics:
+     * with a full batch, the resumed epoch's train loss is the checkpointed model's loss on the new rows, scaled by
+     * that model's scaling (worked out here row by row from its predictions).
+     */
+    @Test
+    void aResumedFitScalesItsRowsByTheCheckpointsScaling() {
+        Dataset<Row> df = linear(300, 9, false, false).cache();
+        // The same number of rows (a checkpoint is tied to it), with features whose mean is 2 higher.
+        List<Row> moved = new ArrayList<>();
+        for (Row r : df.collectAsList()) {
+            double[] x = ((org.apache.spark.ml.linalg.Vector) r.get(0)).toArray();
+            moved.add(RowFactory.create(Vectors.dense(x[0] + 2, 3 * x[1] + 2), r.get(1), r.get(2), r.get(3)));
+        }
+        Dataset<Row> shifted = spark.createDataFrame(moved, df.schema()).repartition(df.rdd().getNumPartitions());
+        String ckpt = dir.resolve("scaled").toString();
+        NeuralNetRegressor est = new NeuralNetRegressor().setHiddenLayers(3).setBatchSize(0).setStepSize(0.05).setSeed(2)
+                .setStandardization(true).setCheckpointDir(ckpt).setCheckpointInterval(1);
+        NeuralNetRegressionModel first = est.copy(ParamMap.empty()).setMaxIter(2).fit(df);
+        NeuralNetRegressionModel resumed = est.copy(ParamMap.empty()).setMaxIter(3).fit(shifted);
+        io.sparkbackprop.nn.Scaling a = first.network().scaling();
+        assertArrayEquals(a.featureMean(), resumed.network().scaling().featureMean(), 0.0);
+        double sum = 0;
+        int n = 0;
+        for (Row r : moved) {
+            double pred = first.predict((org.apache.spark.ml.linalg.Vector) r.get(0));
+            double residual = (pred - r.getDouble(1)) / a.labelStd()[0];
+            sum += residual * residual;
+            n++;
+        }
+        double expected = sum / n;
+        double epoch3 = resumed.summary().trainLossHistory()[2];
+        assertEquals(expected, epoch3, 1e-9 * expected, "the resumed epoch's loss on the new rows, under the checkpoint's scaling");
     }
 }

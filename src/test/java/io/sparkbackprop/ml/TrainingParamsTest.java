@@ -97,7 +97,7 @@ class TrainingParamsTest {
         assertEquals(20, m.summary().totalSteps());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new NeuralNetRegressor().setBatchSize(0).setLocalSteps(2).setMaxIter(1).fit(df));
-        assertTrue(e.getMessage().contains("batchSize 0 is a full batch") && e.getMessage().contains("localSteps to 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("batch size 0 (--batch-size, batchSize) makes a full batch") && e.getMessage().contains("or local steps 1"), e.getMessage());
     }
 
     @Test
@@ -112,7 +112,7 @@ class TrainingParamsTest {
         assertArrayEquals(oneEpoch.weights().toArray(), stopped.weights().toArray(), 0.0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new NeuralNetRegressor().setEarlyStopping(2).setMaxIter(2).fit(df));
-        assertTrue(e.getMessage().contains("set validationIndicatorCol"), e.getMessage());
+        assertTrue(e.getMessage().contains("(Estimators: validationIndicatorCol and rows marked true in it)"), e.getMessage());
     }
 
     @Test

@@ -243,13 +243,13 @@ class LocalStepsTest {
     void aFullBatchHasNothingToGroupAndIsRefused() {
         IllegalArgumentException config = assertThrows(IllegalArgumentException.class,
                 () -> TrainingConfig.defaults().withBatchSize(0).withLocalSteps(2));
-        assertTrue(config.getMessage().contains("local steps above 1 need mini-batches"), config.getMessage());
+        assertTrue(config.getMessage().contains("local steps 2 (--local-steps, localSteps) group mini-batch steps into one Spark job, but batch size 0 (--batch-size, batchSize) makes a full batch"), config.getMessage());
         assertThrows(IllegalArgumentException.class, () -> TrainingConfig.defaults().withLocalSteps(0));
         // A batch as large as the data is a full batch too: known only once the rows are counted.
         TrainingSet data = cache(rows(new int[] {50}, 5));
         IllegalArgumentException fit = assertThrows(IllegalArgumentException.class,
                 () -> fit(TrainingConfig.defaults().withBatchSize(64).withLocalSteps(2), data, TrainingListener.NONE));
-        assertTrue(fit.getMessage().contains("the batch size 64 (--batch-size, batchSize) covers all 50 training rows"), fit.getMessage());
+        assertTrue(fit.getMessage().contains("batch size 64 (--batch-size, batchSize) makes a full batch, one step per epoch, over all 50 training rows"), fit.getMessage());
         data.unpersist();
     }
 }

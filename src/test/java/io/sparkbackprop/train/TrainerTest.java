@@ -200,7 +200,8 @@ class TrainerTest {
         assertClose(expectedLoss, stepLosses.get(0)[0] / 40, 1e-12, "first step's batch loss");
         // The update itself, straight from the step runner.
         org.apache.spark.broadcast.Broadcast<double[]> bw = sc.broadcast(w0.clone());
-        double[] agg = StepRunner.gradient(data, bw, TOPOLOGY, plan, 42L, 1, 0, 16, 2);
+        double[] agg = StepRunner.gradient(data, bw, TOPOLOGY, plan, TrainingConfig.defaults().withSeed(42L).withChunkSize(16)
+                .withAggregationDepth(2), 1, 0);
         bw.destroy();
         double[] expected = ref.flat();
         for (int i = 0; i < expected.length; i++) {

@@ -150,10 +150,10 @@ class TrainingOptionsTest {
         assertFalse(Arrays.equals(a.weights(), otherSeed.weights()));
         assertFalse(Arrays.equals(a.weights(), none.weights()));
         // The test loss is the whole network's, without dropout.
-        double full = new Trainer(sc, cfg).lossOf(test, deep, a.weights());
+        double full = new Trainer(sc, cfg).evaluate(test, deep, a.weights())[0];
         assertEquals(full, a.history().get(2).testLoss(), 0.0);
         // The train loss, measured on thinned networks, is above what the same weights score whole.
-        assertTrue(a.history().get(2).trainLoss() > new Trainer(sc, cfg).lossOf(train, deep, a.weights()));
+        assertTrue(a.history().get(2).trainLoss() > new Trainer(sc, cfg).evaluate(train, deep, a.weights())[0]);
         // Full batch too: masks keyed by row within the partition.
         TrainingConfig fullBatch = cfg.withBatchSize(0).withEpochs(2);
         assertArrayEquals(new Trainer(sc, fullBatch).fit(deep, w0, train, null, TrainingListener.NONE).weights(),
@@ -179,7 +179,7 @@ class TrainingOptionsTest {
         assertTrue(r.history().get(2).testLoss() > r.history().get(0).testLoss());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Trainer(sc, cfg).fit(linear, new double[] {0, 0}, train, null, TrainingListener.NONE));
-        assertTrue(e.getMessage().contains("no test set"), e.getMessage());
+        assertTrue(e.getMessage().contains("there are no test rows"), e.getMessage());
         train.unpersist();
         test.unpersist();
     }
