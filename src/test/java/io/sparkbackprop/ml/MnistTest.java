@@ -2,8 +2,8 @@ package io.sparkbackprop.ml;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkbackprop.SharedData;
 import io.sparkbackprop.SparkTestSession;
+import io.sparkbackprop.TestDatasets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
@@ -34,12 +34,12 @@ class MnistTest {
     @BeforeAll
     static void start() throws Exception {
         spark = SparkTestSession.start("MnistTest");
-        SharedData.Mnist mnist = SharedData.mnist();
+        TestDatasets.Mnist mnist = TestDatasets.mnist();
         train = frame(mnist, 0, 8000);
         test = frame(mnist, 8000, 10_000);
     }
 
-    private static Dataset<Row> frame(SharedData.Mnist mnist, int from, int to) {
+    private static Dataset<Row> frame(TestDatasets.Mnist mnist, int from, int to) {
         List<Row> rows = new ArrayList<>();
         for (int i = from; i < to; i++) rows.add(RowFactory.create(Vectors.dense(mnist.images()[i]), (double) mnist.labels()[i]));
         Dataset<Row> df = spark.createDataFrame(rows, new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType))
