@@ -1,53 +1,30 @@
 package io.sparkbackprop;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
-/** Locates the real datasets in ../shared/datasets (tests may read them; the product never needs them). */
+/**
+ * The old name of {@link TestDatasets}, kept only so that the bench tests (being moved on another branch)
+ * compile until they are merged; it reads the same repository folder, never ../shared.
+ *
+ * @deprecated use {@link TestDatasets}
+ */
+@Deprecated
 public final class SharedData {
     private SharedData() {
     }
 
-    public static Path file(String name) {
-        for (Path base : new Path[] {Path.of("../shared/datasets"), Path.of("../../shared/datasets")}) {
-            Path p = base.resolve(name);
-            if (Files.isRegularFile(p)) return p.toAbsolutePath();
-        }
-        throw new IllegalStateException(name + " not found under ../shared/datasets");
-    }
-
-    /** The MNIST test digits: images scaled to [0,1] (rows of 784) and labels. */
+    /** @deprecated use {@link TestDatasets.Mnist} */
+    @Deprecated
     public record Mnist(double[][] images, int[] labels) {
     }
 
-    public static Mnist mnist() throws IOException {
-        double[][] images;
-        int[] labels;
-        try (DataInputStream in = new DataInputStream(gzip(file("mnist-t10k-images-idx3-ubyte.gz")))) {
-            if (in.readInt() != 2051) throw new IOException("not an IDX image file");
-            int n = in.readInt();
-            int size = in.readInt() * in.readInt();
-            images = new double[n][size];
-            byte[] row = new byte[size];
-            for (int i = 0; i < n; i++) {
-                in.readFully(row);
-                for (int j = 0; j < size; j++) images[i][j] = (row[j] & 0xFF) / 255.0;
-            }
-        }
-        try (DataInputStream in = new DataInputStream(gzip(file("mnist-t10k-labels-idx1-ubyte.gz")))) {
-            if (in.readInt() != 2049) throw new IOException("not an IDX label file");
-            int n = in.readInt();
-            labels = new int[n];
-            for (int i = 0; i < n; i++) labels[i] = in.readUnsignedByte();
-        }
-        return new Mnist(images, labels);
+    public static Path file(String name) {
+        return TestDatasets.file(name);
     }
 
-    private static InputStream gzip(Path p) throws IOException {
-        return new GZIPInputStream(Files.newInputStream(p), 1 << 16);
+    public static Mnist mnist() throws IOException {
+        TestDatasets.Mnist m = TestDatasets.mnist();
+        return new Mnist(m.images(), m.labels());
     }
 }

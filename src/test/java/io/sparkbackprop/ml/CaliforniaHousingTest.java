@@ -3,8 +3,8 @@ package io.sparkbackprop.ml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkbackprop.SharedData;
 import io.sparkbackprop.SparkTestSession;
+import io.sparkbackprop.TestDatasets;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.ml.Pipeline;
@@ -42,7 +42,7 @@ class CaliforniaHousingTest {
     static void start() {
         spark = SparkTestSession.start("CaliforniaHousingTest");
         Dataset<Row> all = spark.read().option("header", true).option("inferSchema", true)
-                .csv(SharedData.file("california-housing.csv").toString());
+                .csv(TestDatasets.file("california-housing.csv.gz").toString());
         Dataset<Row>[] split = all.randomSplit(new double[] {0.8, 0.2}, 42);
         train = split[0].cache();
         test = split[1].cache();

@@ -2,8 +2,8 @@ package io.sparkbackprop.ml;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkbackprop.SharedData;
 import io.sparkbackprop.SparkTestSession;
+import io.sparkbackprop.TestDatasets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The 10,000 MNIST test digits, pixels in [0,1], first 8,000 to train and last 2,000 to test:
  * NeuralNetClassifier with one hidden layer of 128 relu units and otherwise default Params, beside Spark's
- * MultilayerPerceptronClassifier with the same layers measured in the same run; and two hidden layers with
+ * MultilayerPerceptronClassifier with the same layers measured in the same run (which must reach 93%, ours at
+ * most 0.005 below it); and two hidden layers with
  * dropout, a warm-up and a cosine schedule, which must reach 97%.
  */
 class MnistTest {
@@ -34,12 +35,12 @@ class MnistTest {
     @BeforeAll
     static void start() throws Exception {
         spark = SparkTestSession.start("MnistTest");
-        SharedData.Mnist mnist = SharedData.mnist();
+        TestDatasets.Mnist mnist = TestDatasets.mnist();
         train = frame(mnist, 0, 8000);
         test = frame(mnist, 8000, 10_000);
     }
 
-    private static Dataset<Row> frame(SharedData.Mnist mnist, int from, int to) {
+    private static Dataset<Row> frame(TestDatasets.Mnist mnist, int from, int to) {
         List<Row> rows = new ArrayList<>();
         for (int i = from; i < to; i++) rows.add(RowFactory.create(Vectors.dense(mnist.images()[i]), (double) mnist.labels()[i]));
         Dataset<Row> df = spark.createDataFrame(rows, new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType))
@@ -54,7 +55,7 @@ class MnistTest {
     }
 
     @Test
-    void defaultsWithOneHiddenLayerReachNinetyFivePercent() {
+    void defaultsWithOneHiddenLayerReachNinetyFivePercentAndKeepUpWithMllib() {
         MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy");
         long t0 = System.nanoTime();
         NeuralNetClassificationModel ours = new NeuralNetClassifier().setHiddenLayers(128).setSeed(42).fit(train);
@@ -67,6 +68,11 @@ class MnistTest {
         System.out.printf("MNIST test accuracy: NeuralNetClassifier %.4f (%.1f s, %d epochs), MultilayerPerceptronClassifier "
                 + "l-bfgs %.4f (%.1f s)%n", oursAccuracy, oursSeconds, ours.summary().totalIterations(), mlpAccuracy, mlpSeconds);
         assertTrue(oursAccuracy >= 0.95, "test accuracy " + oursAccuracy);
+        // MLlib's own perceptron on the same rows and layers learns the digits too (the comparison is not with a
+        // broken baseline), and ours is no more than 0.005 (10 of the 2,000 test digits) below it.
+        assertTrue(mlpAccuracy >= 0.93, "MultilayerPerceptronClassifier test accuracy " + mlpAccuracy);
+        assertTrue(oursAccuracy >= mlpAccuracy - 0.005, "NeuralNetClassifier " + oursAccuracy + " vs MultilayerPerceptronClassifier "
+                + mlpAccuracy);
     }
 
     @Test
