@@ -1,13 +1,10 @@
-package io.sparkbackprop.cli;
+package io.sparkbackprop.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkbackprop.bench.BenchReport;
-import io.sparkbackprop.bench.BenchSettings;
-import io.sparkbackprop.bench.Figure;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -23,7 +20,7 @@ class BenchCommandTest {
     Path dir;
 
     private static int run(StringWriter out, StringWriter err, String... args) {
-        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return BenchMain.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     }
 
     private static Figure find(BenchReport r, String metricStart) {
@@ -42,7 +39,7 @@ class BenchCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Path output = dir.resolve("bench");
-        int code = run(out, err, "bench", "--quick", "--master", "local[2]", "--layers", "32", "--output", output.toString());
+        int code = run(out, err, "--quick", "--master", "local[2]", "--layers", "32", "--output", output.toString());
         assertEquals(0, code, err.toString());
 
         BenchReport report = BenchReport.readJson(output.resolve("bench.json"));
@@ -101,7 +98,7 @@ class BenchCommandTest {
     void unknownSectionsAreRefusedBeforeSparkStarts() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = run(out, err, "bench", "--sections", "mllib,speed", "--output", dir.resolve("x").toString());
+        int code = run(out, err, "--sections", "mllib,speed", "--output", dir.resolve("x").toString());
         assertEquals(2, code);
         assertTrue(err.toString().contains("unknown section 'speed'; sections: mllib, accuracy, blas, overhead, memory, scaling, levers"), err.toString());
         assertTrue(!Files.exists(dir.resolve("x")));

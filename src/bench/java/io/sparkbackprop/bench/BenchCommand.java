@@ -1,8 +1,6 @@
-package io.sparkbackprop.cli;
+package io.sparkbackprop.bench;
 
-import io.sparkbackprop.bench.Bench;
-import io.sparkbackprop.bench.BenchReport;
-import io.sparkbackprop.bench.BenchSettings;
+import io.sparkbackprop.cli.SparkMasterOption;
 import io.sparkbackprop.io.OutputDirectory;
 import java.nio.file.Path;
 import java.nio.file.Paths;
