@@ -50,13 +50,6 @@ final class AccuracyRace {
     record Result(Run ours, Run local, Run mllib) {
     }
 
-    /** Thrown from the listener to end our run at the target: the trainer stops only after its epochs or by tol. */
-    private static final class TargetReached extends RuntimeException {
-        TargetReached() {
-            super(null, null, false, false);
-        }
-    }
-
     static Result run(JavaSparkContext sc, BenchData data, TrainingSet testSet, BenchSettings s) {
         // Untimed, one epoch of each of our runners first: the JIT has then compiled both paths, as MLlib's is warm by its
         // decisive fits (the bisection's earlier fits warm it), and as ours is when the mllib section ran before.
@@ -88,16 +81,17 @@ final class AccuracyRace {
                 untimed[0] += System.nanoTime() - e0;
                 found[1] = Math.max(found[1], acc);
                 found[2] = epoch;
-                if (acc >= s.targetAccuracy()) {
-                    found[0] = elapsed;
-                    throw new TargetReached();
-                }
+                if (acc >= s.targetAccuracy()) found[0] = elapsed;
+            }
+
+            /** Reached: the trainer ends the run after this epoch. */
+            @Override
+            public boolean stopRequested() {
+                return !Double.isNaN(found[0]);
             }
         };
         try {
             new Trainer(sc, config).fit(t, w0, train, null, check);
-        } catch (TargetReached done) {
-            // the target, not an error
         } finally {
             train.unpersist();
         }
