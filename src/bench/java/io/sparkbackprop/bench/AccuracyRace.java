@@ -156,7 +156,7 @@ final class AccuracyRace {
 
     private static Fit fit(BenchData data, BenchSettings s, int maxIter) {
         MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier().setLayers(s.layerSizes())
-                .setBlockSize(s.blockSize()).setSolver("l-bfgs").setMaxIter(maxIter).setSeed(s.seed());
+                .setBlockSize(s.chunkSize()).setSolver("l-bfgs").setMaxIter(maxIter).setSeed(s.seed());
         long t0 = System.nanoTime();
         MultilayerPerceptronClassificationModel model = mlp.fit(data.train());
         double seconds = (System.nanoTime() - t0) / 1e9;

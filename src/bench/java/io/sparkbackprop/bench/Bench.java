@@ -56,7 +56,7 @@ public final class Bench {
             run.put("data", data.description());
             run.put("network", sigmoid + "; " + Arrays.toString(s.layerSizes()).replaceAll("[\\[\\] ]", "").replace(',', '-')
                     + " relu for ours in the accuracy race");
-            run.put("rows per product (blockSize)", Integer.toString(s.blockSize()));
+            run.put("rows per product (--chunk-size; MLlib's blockSize)", Integer.toString(s.chunkSize()));
             TrainingSet train = BenchData.cachedBlocks(data.train(), "bench-train");
             run.put("BLAS", BlasReport.summary(BlasReport.describeThisJvm(), BlasReport.probeExecutors(train.blocks())).replaceFirst("^BLAS on the ", ""));
 
@@ -69,7 +69,7 @@ public final class Bench {
                 if (s.runs("blas")) {
                     int cores = Math.min(train.numPartitions(), sc.defaultParallelism());
                     for (Precision precision : Precision.values()) {
-                        GemmProbe.Result gemm = GemmProbe.run(sc, FlopCount.gradientGemms(sigmoid, s.blockSize()), cores, s.gemmSeconds(),
+                        GemmProbe.Result gemm = GemmProbe.run(sc, FlopCount.gradientGemms(sigmoid, s.chunkSize()), cores, s.gemmSeconds(),
                                 precision);
                         figures.add(blasFigure(r, gemm, cores, precision));
                     }
@@ -137,7 +137,7 @@ public final class Bench {
                 try {
                     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
                     TrainingSet train = BenchData.generatedBlocks(spark, s.scalingRows(), partitions, s.seed(), 3, "bench-scaling");
-                    rowsPerSecond.get(cores).add(Scaling.rowsPerSecond(sc, train, sigmoid, s));
+                    rowsPerSecond.get(cores).add(Speedup.rowsPerSecond(sc, train, sigmoid, s));
                 } finally {
                     spark.stop();
                 }
@@ -174,7 +174,7 @@ public final class Bench {
         if (f.verdict() == Figure.Verdict.MISS) {
             f = f.withNote(single
                     ? "what the sgemms save is bounded by the rest of the step (activations in double, reading the cached"
-                            + " double features, the broadcast and treeAggregate of the weights); a wider --block-size helps the products"
+                            + " double features, the broadcast and treeAggregate of the weights); a wider --chunk-size helps the products"
                     : "both run the same double-precision gemms; see the float figure below for the single-precision mode");
         }
         return f;
@@ -185,7 +185,7 @@ public final class Bench {
         TaskTimes tasks = r.tasks(precision);
         String metric = single ? "GFLOP/s per core, float forward/backward vs sgemm of its shapes"
                 : "GFLOP/s per core, forward/backward vs dgemm of its shapes";
-        // The issue's ≥ 0.8 is the double kernel's. The float kernel's figure is reported beside it, without a target: the
+        // The target is the double kernel's. The float kernel's figure is reported beside it, without a target: the
         // work around the products (the sigmoid's exp above all) is the same in both modes, and weighs about twice as much
         // against sgemms that run twice as fast.
         Figure f = Figure.of(VS_BLAS, metric, "GFLOP/s", r.kernelGflopsPerCpuSecond(precision), gemm.gflopsPerCpuSecond(),
@@ -194,12 +194,12 @@ public final class Bench {
                         + " products alone, %d at a time (%.2f s CPU, %.2f s wall)", tasks.tasks(), tasks.cpuSeconds(), tasks.runSeconds(), cores,
                         gemm.cpuSeconds(), gemm.wallSeconds()));
         if (single) {
-            f = f.withNote("no target (the issue's 0.8 is for double): the work around the products — activations, softmax and"
+            f = f.withNote("no target (the kernel's target is for double): the work around the products — activations, softmax and"
                     + " losses in double, bias sums, and converting each chunk's features and deltas between double and float — is"
                     + " about the double kernel's and weighs twice as much against sgemms that run twice as fast");
         } else if (f.verdict() == Figure.Verdict.MISS) {
             f = f.withNote("the rest of the task (bias copies, activations, softmax, a dgemv per layer, reading the blocks) costs"
-                    + " what the products do not; a wider --block-size makes the products larger against it");
+                    + " what the products do not; a wider --chunk-size makes the products larger against it");
         }
         return f;
     }

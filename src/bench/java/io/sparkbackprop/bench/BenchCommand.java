@@ -43,8 +43,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "128", split = ",", description = "Hidden layer sizes. Default: ${DEFAULT-VALUE}")
     int[] layers;
 
-    @Option(names = "--block-size", defaultValue = "128", description = "Rows per product, in both systems (MLlib's blockSize, our kernel's chunk). Default: ${DEFAULT-VALUE}")
-    int blockSize;
+    @Option(names = "--chunk-size", defaultValue = "128", description = "Rows per BLAS product in both systems: our kernel's chunk size, "
+            + "what MLlib calls blockSize. Default: ${DEFAULT-VALUE}")
+    int chunkSize;
 
     @Option(names = "--partitions", defaultValue = "0", description = "Data partitions; 0 = Spark's default parallelism. Default: ${DEFAULT-VALUE}")
     int partitions;
@@ -128,10 +129,10 @@ public final class BenchCommand implements Callable<Integer> {
         Set<String> chosen = new LinkedHashSet<>(sections == null || sections.isEmpty() ? BenchSettings.ALL_SECTIONS : sections);
         if (quick) {
             // Small enough for a unit test: every section runs end to end on a few hundred rows.
-            return new BenchSettings(400, layers, blockSize, partitions, mnist, 3, 1, 20, targetAccuracy, 64, learningRate, 3, 5, 400, 2, 0.05,
+            return new BenchSettings(400, layers, chunkSize, partitions, mnist, 3, 1, 20, targetAccuracy, 64, learningRate, 3, 5, 400, 2, 0.05,
                     seed, chosen, 2, 64, localLearningRate);
         }
-        return new BenchSettings(rows, layers, blockSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate,
+        return new BenchSettings(rows, layers, chunkSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate,
                 maxEpochs, mllibMaxIter, scalingRows, scalingSteps, 2.0, seed, chosen, localSteps, localBatchSize, localLearningRate);
     }
 }

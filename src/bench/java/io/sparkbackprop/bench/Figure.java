@@ -2,7 +2,7 @@ package io.sparkbackprop.bench;
 
 /**
  * One measured comparison: our figure beside its baseline from the same run, their ratio
- * (ours / baseline) and, when the issue sets one, the target the ratio must meet.
+ * (ours / baseline) and, when there is one, the target the ratio must meet.
  *
  * @param unit     the unit of ours and baseline (both in the same one)
  * @param ours     NaN when not measured

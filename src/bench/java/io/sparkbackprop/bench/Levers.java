@@ -20,7 +20,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The issue's known levers, each measured on and off in this run so that a lever is kept only when it pays:
+ * The known levers, each measured on and off in this run so that a lever is kept only when it pays:
  * native BLAS against the Java fallback, per-thread work buffers against fresh ones, rows per product
  * (blocks sized for cache), {@code treeAggregate} depth and Kryo against Java serialization. Every variant
  * takes turns with its baseline over the repeats and the medians count, so load that comes and goes hits
@@ -71,7 +71,7 @@ final class Levers {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             TrainingSet small = smallSet(spark, rows, partitions, s);
             try {
-                return 1e3 * Scaling.medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10);
+                return 1e3 * Speedup.medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10);
             } finally {
                 small.unpersist();
             }
@@ -89,7 +89,7 @@ final class Levers {
     }
 
     private static Figure nativeBlas(Topology t, BenchSettings s) {
-        List<FlopCount.Gemm> gemms = FlopCount.gradientGemms(t, s.blockSize());
+        List<FlopCount.Gemm> gemms = FlopCount.gradientGemms(t, s.chunkSize());
         BLAS java = JavaBLAS.getInstance();
         BLAS nativeBlas;
         try {
@@ -107,7 +107,7 @@ final class Levers {
             slow.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, java, Precision.DOUBLE)));
         }
         return Figure.of(SECTION, "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(), "GFLOP/s",
-                StepOverhead.median(fast), StepOverhead.median(slow), null, "one thread on the driver, " + s.blockSize()
+                StepOverhead.median(fast), StepOverhead.median(slow), null, "one thread on the driver, " + s.chunkSize()
                         + " rows per product; the product uses native BLAS whenever it loads (" + nativeBlas.getClass().getSimpleName() + ")");
     }
 
@@ -117,7 +117,7 @@ final class Levers {
 
     /** Forward/backward over one chunk with the thread's reused workspace vs a workspace allocated per chunk. */
     private static Figure reusedBuffers(Topology t, BenchSettings s) {
-        int m = s.blockSize();
+        int m = s.chunkSize();
         SplittableRandom rng = new SplittableRandom(s.seed());
         double[] w = Initializer.XAVIER.initialize(t, s.seed());
         double[] x = new double[t.inputSize() * m];
@@ -151,9 +151,9 @@ final class Levers {
         List<List<Double>> times = new ArrayList<>();
         for (int i = 0; i <= CHUNKS.length; i++) times.add(new ArrayList<>());
         for (int r = 0; r < s.repeats(); r++) {
-            times.get(0).add(Scaling.medianStepSeconds(sc, train, t, fullBatch(s, base, steps), 2));
+            times.get(0).add(Speedup.medianStepSeconds(sc, train, t, fullBatch(s, base, steps), 2));
             for (int i = 0; i < CHUNKS.length; i++) {
-                times.get(i + 1).add(Scaling.medianStepSeconds(sc, train, t, fullBatch(s, CHUNKS[i], steps), 2));
+                times.get(i + 1).add(Speedup.medianStepSeconds(sc, train, t, fullBatch(s, CHUNKS[i], steps), 2));
             }
         }
         double baseline = StepOverhead.median(times.get(0));
@@ -161,7 +161,7 @@ final class Levers {
         for (int i = 0; i < CHUNKS.length; i++) {
             out.add(Figure.of(SECTION, "s per full-batch step: " + CHUNKS[i] + " vs " + base + " rows per product", "s",
                     StepOverhead.median(times.get(i + 1)), baseline, null, String.format(Locale.ROOT,
-                            "median of %d steps per turn over %d rows, the sigmoid network; %d (--chunk-size's default) keeps a"
+                            "median of %d steps per turn over %d rows, the sigmoid network; %d (the trainer's default chunk size) keeps a"
                                     + " chunk's activations in cache while making the products wide", steps, train.rows(), base)));
         }
         return out;
@@ -181,8 +181,8 @@ final class Levers {
             List<Double> two = new ArrayList<>();
             List<Double> one = new ArrayList<>();
             for (int r = 0; r < s.repeats(); r++) {
-                two.add(1e3 * Scaling.medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10));
-                one.add(1e3 * Scaling.medianStepSeconds(sc, small, t, batchOne(s, 1), rows / 10));
+                two.add(1e3 * Speedup.medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10));
+                one.add(1e3 * Speedup.medianStepSeconds(sc, small, t, batchOne(s, 1), rows / 10));
             }
             return Figure.of(SECTION, "ms per batch-1 step on " + DEPTH_PARTITIONS + " partitions: treeAggregate depth 2 vs 1", "ms",
                     StepOverhead.median(two), StepOverhead.median(one), null, String.format(Locale.ROOT,
