@@ -2,6 +2,7 @@ package io.sparkbackprop.bench;
 
 import io.sparkbackprop.cli.SparkMasterOption;
 import io.sparkbackprop.io.OutputDirectory;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
@@ -103,6 +104,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Tiny sizes (400 rows, a few iterations and steps): checks that the bench runs, measures nothing useful.")
     boolean quick;
 
+    @Option(names = "--targets", paramLabel = "FILE", description = "Targets to use instead of the bench's own (its "
+            + Targets.RESOURCE + "): KEY = <= X or >= X lines, a key per figure (the report's key column); an empty value "
+            + "removes a target. Keys the file leaves out keep the bench's target.")
+    Path targets;
+
     @Option(names = "--output", description = "Directory for bench.csv and bench.json. Default: a new runs/bench/<timestamp> folder.")
     Path output;
 
@@ -125,14 +131,15 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    BenchSettings settings() {
+    BenchSettings settings() throws IOException {
+        Targets goals = targets == null ? Targets.defaults() : Targets.defaults().overriddenBy(targets);
         Set<String> chosen = new LinkedHashSet<>(sections == null || sections.isEmpty() ? BenchSettings.ALL_SECTIONS : sections);
         if (quick) {
             // Small enough for a unit test: every section runs end to end on a few hundred rows.
             return new BenchSettings(400, layers, chunkSize, partitions, mnist, 3, 1, 20, targetAccuracy, 64, learningRate, 3, 5, 400, 2, 0.05,
-                    seed, chosen, 2, 64, localLearningRate);
+                    seed, chosen, 2, 64, localLearningRate, goals);
         }
         return new BenchSettings(rows, layers, chunkSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate,
-                maxEpochs, mllibMaxIter, scalingRows, scalingSteps, 2.0, seed, chosen, localSteps, localBatchSize, localLearningRate);
+                maxEpochs, mllibMaxIter, scalingRows, scalingSteps, 2.0, seed, chosen, localSteps, localBatchSize, localLearningRate, goals);
     }
 }

@@ -27,24 +27,25 @@ import java.util.Set;
  * @param localSteps     K of our third runner in the accuracy race: Adam with --local-steps K
  * @param localBatchSize that runner's mini-batch
  * @param localLearningRate that runner's Adam learning rate
+ * @param targets        what each figure's ratio must meet
  */
 public record BenchSettings(int rows, int[] hidden, int chunkSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                             double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
                             int scalingRows, int scalingSteps, double gemmSeconds, long seed, Set<String> sections,
-                            int localSteps, int localBatchSize, double localLearningRate) {
+                            int localSteps, int localBatchSize, double localLearningRate, Targets targets) {
     public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "scaling", "levers");
     /** The local-steps runner's defaults, from a sweep on the 8,000 digits (README, Performance). */
     public static final int DEFAULT_LOCAL_STEPS = 8;
     public static final int DEFAULT_LOCAL_BATCH_SIZE = 512;
     public static final double DEFAULT_LOCAL_LEARNING_RATE = 0.01;
 
-    /** With the local-steps runner's defaults. */
+    /** With the local-steps runner's defaults and the bench's own targets. */
     public BenchSettings(int rows, int[] hidden, int chunkSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                          double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
                          int scalingRows, int scalingSteps, double gemmSeconds, long seed, Set<String> sections) {
         this(rows, hidden, chunkSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate, maxEpochs,
                 mllibMaxIter, scalingRows, scalingSteps, gemmSeconds, seed, sections, DEFAULT_LOCAL_STEPS, DEFAULT_LOCAL_BATCH_SIZE,
-                DEFAULT_LOCAL_LEARNING_RATE);
+                DEFAULT_LOCAL_LEARNING_RATE, Targets.defaults());
     }
 
     public BenchSettings {
@@ -70,6 +71,7 @@ public record BenchSettings(int rows, int[] hidden, int chunkSize, int partition
         require(localSteps >= 2, "--local-steps must be at least 2 (1 is the synchronous runner), got " + localSteps);
         require(localBatchSize > 0, "--local-batch-size must be positive, got " + localBatchSize);
         require(localLearningRate > 0, "--local-learning-rate must be positive, got " + localLearningRate);
+        require(targets != null, "no targets");
         hidden = hidden.clone();
         sections = Set.copyOf(sections);
     }
@@ -80,6 +82,11 @@ public record BenchSettings(int rows, int[] hidden, int chunkSize, int partition
 
     boolean runs(String section) {
         return sections.contains(section);
+    }
+
+    /** The target of the figure with this key, or null. */
+    Target target(String key) {
+        return targets.get(key);
     }
 
     /** 784, the hidden sizes, 10. */

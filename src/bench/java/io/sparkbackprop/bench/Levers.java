@@ -24,7 +24,8 @@ import org.apache.spark.sql.SparkSession;
  * native BLAS against the Java fallback, per-thread work buffers against fresh ones, rows per product
  * (blocks sized for cache), {@code treeAggregate} depth and Kryo against Java serialization. Every variant
  * takes turns with its baseline over the repeats and the medians count, so load that comes and goes hits
- * both. The figures carry no target: they explain the product's defaults rather than judge them.
+ * both. By default the figures carry no target (their keys in bench-targets.properties are empty): they explain the
+ * product's defaults rather than judge them.
  */
 final class Levers {
     static final String SECTION = "levers";
@@ -56,8 +57,8 @@ final class Levers {
             java.add(batchOneStepMillis(conf.clone().set("spark.serializer", "org.apache.spark.serializer.JavaSerializer"),
                     rows, partitions, sigmoid, s));
         }
-        return Figure.of(SECTION, "ms per batch-1 step: Kryo vs Java serialization", "ms", StepOverhead.median(kryo),
-                StepOverhead.median(java), null, String.format(Locale.ROOT, "median step over %d steps, fresh contexts"
+        return Figure.of(SECTION, "levers.kryo", "ms per batch-1 step: Kryo vs Java serialization", "ms", StepOverhead.median(kryo),
+                StepOverhead.median(java), s.target("levers.kryo"), String.format(Locale.ROOT, "median step over %d steps, fresh contexts"
                         + " in turns; broadcasts and task results (%d weights) go through the serializer", rows, sigmoid.numParams()));
     }
 
@@ -95,8 +96,8 @@ final class Levers {
         try {
             nativeBlas = NativeBLAS.getInstance();
         } catch (RuntimeException | LinkageError e) {
-            return Figure.of(SECTION, "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(), "GFLOP/s",
-                    Double.NaN, Double.NaN, null, "no native BLAS on this machine (install libopenblas0): the kernel runs on "
+            return Figure.of(SECTION, "levers.native-blas", "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(),
+                    "GFLOP/s", Double.NaN, Double.NaN, s.target("levers.native-blas"), "no native BLAS on this machine (install libopenblas0): the kernel runs on "
                             + java.getClass().getSimpleName());
         }
         double seconds = Math.max(0.05, s.gemmSeconds() / 4);
@@ -106,8 +107,8 @@ final class Levers {
             fast.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, nativeBlas, Precision.DOUBLE)));
             slow.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, java, Precision.DOUBLE)));
         }
-        return Figure.of(SECTION, "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(), "GFLOP/s",
-                StepOverhead.median(fast), StepOverhead.median(slow), null, "one thread on the driver, " + s.chunkSize()
+        return Figure.of(SECTION, "levers.native-blas", "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(),
+                "GFLOP/s", StepOverhead.median(fast), StepOverhead.median(slow), s.target("levers.native-blas"), "one thread on the driver, " + s.chunkSize()
                         + " rows per product; the product uses native BLAS whenever it loads (" + nativeBlas.getClass().getSimpleName() + ")");
     }
 
@@ -132,8 +133,8 @@ final class Levers {
             reused.add(secondsPerCall(calls, () -> Workspace.forThread(t, m), w, x, y, m, grad));
             fresh.add(secondsPerCall(calls, () -> new Workspace(t, m), w, x, y, m, grad));
         }
-        return Figure.of(SECTION, "ms per chunk, forward/backward: reused work buffers vs allocated per chunk", "ms",
-                1e3 * StepOverhead.median(reused), 1e3 * StepOverhead.median(fresh), null, String.format(Locale.ROOT,
+        return Figure.of(SECTION, "levers.work-buffers", "ms per chunk, forward/backward: reused work buffers vs allocated per chunk", "ms",
+                1e3 * StepOverhead.median(reused), 1e3 * StepOverhead.median(fresh), s.target("levers.work-buffers"), String.format(Locale.ROOT,
                         "one thread on the driver, %d rows per chunk, %d calls per turn; the product keeps one workspace per task thread", m, calls));
     }
 
@@ -159,8 +160,9 @@ final class Levers {
         double baseline = StepOverhead.median(times.get(0));
         List<Figure> out = new ArrayList<>();
         for (int i = 0; i < CHUNKS.length; i++) {
-            out.add(Figure.of(SECTION, "s per full-batch step: " + CHUNKS[i] + " vs " + base + " rows per product", "s",
-                    StepOverhead.median(times.get(i + 1)), baseline, null, String.format(Locale.ROOT,
+            String key = "levers.chunk-" + CHUNKS[i];
+            out.add(Figure.of(SECTION, key, "s per full-batch step: " + CHUNKS[i] + " vs " + base + " rows per product", "s",
+                    StepOverhead.median(times.get(i + 1)), baseline, s.target(key), String.format(Locale.ROOT,
                             "median of %d steps per turn over %d rows, the sigmoid network; %d (the trainer's default chunk size) keeps a"
                                     + " chunk's activations in cache while making the products wide", steps, train.rows(), base)));
         }
@@ -184,8 +186,8 @@ final class Levers {
                 two.add(1e3 * Speedup.medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10));
                 one.add(1e3 * Speedup.medianStepSeconds(sc, small, t, batchOne(s, 1), rows / 10));
             }
-            return Figure.of(SECTION, "ms per batch-1 step on " + DEPTH_PARTITIONS + " partitions: treeAggregate depth 2 vs 1", "ms",
-                    StepOverhead.median(two), StepOverhead.median(one), null, String.format(Locale.ROOT,
+            return Figure.of(SECTION, "levers.depth", "ms per batch-1 step on " + DEPTH_PARTITIONS + " partitions: treeAggregate depth 2 vs 1",
+                    "ms", StepOverhead.median(two), StepOverhead.median(one), s.target("levers.depth"), String.format(Locale.ROOT,
                             "median step over %d steps; depth 2 sums groups of partitions in a shuffle stage before the driver"
                                     + " adds them, depth 1 (--aggregation-depth's default) sends every partition's buffer to the driver", rows));
         } finally {
