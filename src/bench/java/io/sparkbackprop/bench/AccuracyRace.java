@@ -69,7 +69,8 @@ final class AccuracyRace {
                 .withEvalEvery(Integer.MAX_VALUE).withLocalSteps(localSteps);
         double[] w0 = Initializer.HE.initialize(t, s.seed());
         long[] untimed = {0};
-        double[] found = {Double.NaN, 0, -1};
+        // seconds to the target, best accuracy, last epoch checked, epoch that reached the target
+        double[] found = {Double.NaN, 0, -1, -1};
         long t0 = System.nanoTime();
         TrainingSet train = BenchData.cachedBlocks(trainFrame, "race-train");
         TrainingListener check = new TrainingListener() {
@@ -81,7 +82,10 @@ final class AccuracyRace {
                 untimed[0] += System.nanoTime() - e0;
                 found[1] = Math.max(found[1], acc);
                 found[2] = epoch;
-                if (acc >= s.targetAccuracy()) found[0] = elapsed;
+                if (acc >= s.targetAccuracy() && Double.isNaN(found[0])) {
+                    found[0] = elapsed;
+                    found[3] = epoch;
+                }
             }
 
             /** Reached: the trainer ends the run after this epoch. */
@@ -96,8 +100,7 @@ final class AccuracyRace {
             train.unpersist();
         }
         double spent = (System.nanoTime() - t0 - untimed[0]) / 1e9;
-        int epoch = (int) found[2];
-        return new Run(found[0], found[0], Double.isNaN(found[0]) ? -1 : epoch, found[1], epoch, spent);
+        return new Run(found[0], found[0], (int) found[3], found[1], (int) found[2], spent);
     }
 
     /** maxIter values tried: about ×1.5 apart, so the bracket is tight and the repeated fits cost about 3× the last. */
