@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * one core, in one run, printing ratios with PASS/MISS against the targets and writing bench.csv and
  * bench.json.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "spark-backprop bench 0.1.0", sortOptions = false,
         description = {"Measure training speed against baselines measured in the same run, on MNIST-shaped data "
                 + "(784-128-10): MLlib's MultilayerPerceptronClassifier (gd per iteration; l-bfgs to a test accuracy), the BLAS's "
                 + "dgemm on the kernel's shapes, an empty treeAggregate job, local[1]. Prints a table of ratios with PASS/MISS "

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The bench's acceptance targets, one key per figure: the resource {@value #RESOURCE} (in the bench jar, where each
- * key is documented), optionally overridden key by key from a file of the same form ({@code --targets FILE}). A key
+ * The bench's acceptance targets, one key per figure: the resource {@value #RESOURCE} beside this class (in the
+ * bench jar; src/bench/resources/io/sparkbackprop/bench, where each key is documented), optionally overridden key by key from a file of the same form ({@code --targets FILE}). A key
  * with an empty value, or left out, is a figure reported without target.
  *
  * @param byKey  the target of each key that has one
@@ -48,7 +48,7 @@ public record Targets(Map<String, Target> byKey, String source) {
 
     /** The targets the bench jar carries. */
     public static Targets defaults() {
-        try (InputStream in = Targets.class.getResourceAsStream("/" + RESOURCE)) {
+        try (InputStream in = Targets.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException(RESOURCE + " is missing from the bench's classpath");
             Properties p = new Properties();
             p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));

@@ -43,7 +43,7 @@ class TargetsTest {
     @Test
     void everyFiguresKeyIsInTheFileToBeDocumentedThereAndNoOther() throws IOException {
         Properties p = new Properties();
-        try (InputStream in = Targets.class.getResourceAsStream("/bench-targets.properties")) {
+        try (InputStream in = Targets.class.getResourceAsStream("bench-targets.properties")) {
             p.load(in);
         }
         assertEquals(Set.copyOf(Targets.KEYS), p.stringPropertyNames());
