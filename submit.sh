@@ -5,13 +5,16 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DEFAULT_JAR="$ROOT/target/spark-backprop-0.1.0-SNAPSHOT.jar"
 MAIN_CLASS=io.sparkbackprop.cli.Main
+# The bench is not in the app jar: its own jar (mvn package builds both) runs with the app jar beside it.
+DEFAULT_BENCH_JAR="$ROOT/target/spark-backprop-0.1.0-SNAPSHOT-bench.jar"
+BENCH_MAIN_CLASS=io.sparkbackprop.bench.BenchMain
 
 usage() {
   cat <<'EOF'
 Usage: ./submit.sh COMMAND [options]        e.g. ./submit.sh train --output runs/friedman
 
-Runs a spark-backprop command (train, predict, evaluate, plot, bench) through spark-submit. Options
-of a command: ./submit.sh COMMAND --help. Examples:
+Runs a spark-backprop command (train, predict, evaluate, plot) or the bench (bench) through
+spark-submit. Options of a command: ./submit.sh COMMAND --help. Examples:
   ./submit.sh train                                      default job (Friedman #1), --master local[*]
   ./submit.sh predict --model runs/x --data new.csv --output predictions.csv
   ./submit.sh evaluate --model runs/x --data test.csv    MSE/RMSE/MAE/R², or accuracy/F1/log-loss/confusion
@@ -46,10 +49,13 @@ Configuration:
   conf/*.properties         job files for --config (train's options as KEY = VALUE).
 
 The app jar is built (mvn package) when it is missing or older than pom.xml or src/main.
+bench runs the bench jar (io.sparkbackprop.bench.BenchMain, built from src/bench by the same mvn package)
+with the app jar beside it (--jars); it is built when missing or older than pom.xml, src/main or src/bench.
 Environment:
   SPARK_HOME              a Spark 4.1 distribution to submit with (see above)
   SPARK_BACKPROP_JAR      use this app jar (a path, or a URI such as local:///opt/spark-backprop/
                           spark-backprop.jar for Kubernetes) and never build
+  SPARK_BACKPROP_BENCH_JAR  use this bench jar for bench (a path or a URI) and never build it
   SPARK_LOCAL_IP          address Spark binds; 127.0.0.1 by default for local* and spark://127.0.0.1
                           or spark://localhost masters
   OPENBLAS_NUM_THREADS    1 by default (Spark already runs one task per core)
@@ -116,6 +122,12 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ ${#app_args[@]} -gt 0 ]] || die "no command given (try ./submit.sh --help)"
+# bench is the bench jar's main class, not a command of the app's; the options after it are its own.
+bench=0
+if [[ "${app_args[0]}" == bench ]]; then
+  bench=1
+  app_args=("${app_args[@]:1}")
+fi
 
 # The project's Spark settings, layered over an installed Spark's own spark-defaults.conf.
 if [[ -z "$properties_file" ]]; then
@@ -131,7 +143,8 @@ if [[ -z "$driver_memory" ]]; then
     "$properties_file" | tail -n 1)"
 fi
 
-# --- The app jar. ------------------------------------------------------------------------------------
+# --- The app jar, and for bench the bench jar. --------------------------------------------------------
+build=()
 if [[ -n "${SPARK_BACKPROP_JAR:-}" ]]; then
   jar="$SPARK_BACKPROP_JAR"
   # A URI (local://, hdfs://, s3a://, ...) names a file on the cluster, not here.
@@ -140,9 +153,25 @@ else
   jar="$DEFAULT_JAR"
   if [[ ! -f "$jar" || ! -d "$ROOT/target/spark-home/jars" ]] \
      || [[ -n "$(find "$ROOT/pom.xml" "$ROOT/src/main" -newer "$jar" -print -quit)" ]]; then
-    echo "submit.sh: building $jar ..." >&2
-    mvn -q -B -f "$ROOT/pom.xml" -DskipTests package >&2
+    build+=("$jar")
   fi
+fi
+if [[ $bench == 1 ]]; then
+  if [[ -n "${SPARK_BACKPROP_BENCH_JAR:-}" ]]; then
+    bench_jar="$SPARK_BACKPROP_BENCH_JAR"
+    [[ "$bench_jar" == *://* || -f "$bench_jar" ]] || die "SPARK_BACKPROP_BENCH_JAR=$bench_jar: no such file"
+  else
+    bench_jar="$DEFAULT_BENCH_JAR"
+    if [[ ! -f "$bench_jar" ]] \
+       || [[ -n "$(find "$ROOT/pom.xml" "$ROOT/src/main" "$ROOT/src/bench" -newer "$bench_jar" -print -quit 2>/dev/null)" ]]; then
+      build+=("$bench_jar")
+    fi
+  fi
+fi
+if [[ ${#build[@]} -gt 0 ]]; then
+  [[ -f "$ROOT/pom.xml" ]] || die "${build[*]} is missing and there is no pom.xml to build it from (set SPARK_BACKPROP_JAR, and for bench SPARK_BACKPROP_BENCH_JAR)"
+  echo "submit.sh: building ${build[*]} ..." >&2
+  mvn -q -B -f "$ROOT/pom.xml" -DskipTests package >&2
 fi
 
 # --- Environment. ------------------------------------------------------------------------------------
@@ -168,7 +197,21 @@ run() {
   exec "$@"
 }
 
-submit_args=(--master "$master" "${spark_args[@]}" --class "$MAIN_CLASS" "$jar" "${app_args[@]}")
+if [[ $bench == 1 ]]; then
+  # The bench jar is the primary resource; the app jar goes with it to the driver and the executors, first in
+  # any --jars of the command line.
+  with_app=0
+  for i in "${!spark_args[@]}"; do
+    if [[ "${spark_args[$i]}" == --jars ]]; then
+      spark_args[$((i + 1))]="$jar,${spark_args[$((i + 1))]}"
+      with_app=1
+    fi
+  done
+  [[ $with_app == 1 ]] || spark_args+=(--jars "$jar")
+  submit_args=(--master "$master" "${spark_args[@]}" --class "$BENCH_MAIN_CLASS" "$bench_jar" "${app_args[@]}")
+else
+  submit_args=(--master "$master" "${spark_args[@]}" --class "$MAIN_CLASS" "$jar" "${app_args[@]}")
+fi
 
 if [[ -n "${SPARK_HOME:-}" ]]; then
   [[ -x "$SPARK_HOME/bin/spark-submit" ]] \

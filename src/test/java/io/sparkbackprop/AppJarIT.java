@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The app jar a cluster runs: nothing of Spark in it (the cluster provides Spark), and what the project
  * adds of its own (picocli) relocated under io.sparkbackprop.shaded, so that it cannot clash with
- * whatever the cluster's classpath holds.
+ * whatever the cluster's classpath holds. The bench is not in it: it has a jar of its own that runs beside it.
  */
 class AppJarIT {
     private static final Path JAR = Path.of(System.getProperty("app.jar", "target/spark-backprop-0.1.0-SNAPSHOT.jar"));
+    private static final Path BENCH_JAR = Path.of(System.getProperty("bench.jar", "target/spark-backprop-0.1.0-SNAPSHOT-bench.jar"));
 
     @Test
     void theJarHoldsOnlyTheProjectsClassesWithPicocliRelocated() throws IOException {
@@ -57,6 +58,39 @@ class AppJarIT {
             assertTrue(plot.contains("io/sparkbackprop/shaded/xchart/"));
             assertFalse(plot.contains("org/knowm/xchart"), "a reference to unrelocated XChart");
         }
+    }
+
+    @Test
+    void theBenchIsInItsOwnJarWhichRunsBesideTheAppJar() throws IOException, InterruptedException {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            List<String> bench = Collections.list(jar.entries()).stream().map(JarEntry::getName)
+                    .filter(n -> n.startsWith("io/sparkbackprop/bench")).toList();
+            assertEquals(List.of(), bench, "the app jar carries bench classes");
+        }
+        try (JarFile jar = new JarFile(BENCH_JAR.toFile())) {
+            List<String> foreign = new ArrayList<>();
+            for (JarEntry e : Collections.list(jar.entries())) {
+                String n = e.getName();
+                if (!(n.startsWith("io/sparkbackprop/bench/") || n.equals("io/") || n.equals("io/sparkbackprop/")
+                        || n.startsWith("META-INF/"))) foreign.add(n);
+            }
+            assertEquals(List.of(), foreign, "the bench jar holds only the bench (the library and picocli are the app jar's)");
+            assertEquals("io.sparkbackprop.bench.BenchMain", jar.getManifest().getMainAttributes().getValue("Main-Class"));
+            String command;
+            try (InputStream in = jar.getInputStream(jar.getEntry("io/sparkbackprop/bench/BenchCommand.class"))) {
+                command = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            assertTrue(command.contains("io/sparkbackprop/shaded/picocli/CommandLine"), "the bench calls the app jar's picocli");
+            assertFalse(Pattern.compile("(?<!shaded/)picocli/CommandLine").matcher(command).find(), "a reference to unrelocated picocli");
+        }
+        Path jars = Path.of(System.getProperty("spark.home.jars", "target/spark-home/jars"));
+        Process p = new ProcessBuilder("java", "-cp", BENCH_JAR + ":" + JAR + ":" + jars + "/*", "io.sparkbackprop.bench.BenchMain", "--help")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        // --master comes from the app jar's SparkMasterOption: the two jars' picocli annotations are the same classes.
+        assertTrue(out.startsWith("Usage: bench ") && out.contains("--master") && out.contains("--sections"), out);
     }
 
     @Test

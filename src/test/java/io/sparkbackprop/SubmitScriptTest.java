@@ -156,6 +156,24 @@ class SubmitScriptTest {
     }
 
     @Test
+    void benchRunsTheBenchJarWithTheAppJarBeside() throws Exception {
+        Path bench = Files.createFile(dir.resolve("bench.jar"));
+        Map<String, String> env = Map.of("SPARK_BACKPROP_BENCH_JAR", bench.toString());
+        Result r = submit(env, "bench", "--quick", "--master", "local[2]", "--sections", "mllib");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(List.of("--master", "local[2]", "--properties-file", DEFAULTS, "--load-spark-defaults", "--jars", jar(),
+                "--class", "io.sparkbackprop.bench.BenchMain", bench.toString(), "--quick", "--sections", "mllib"),
+                r.after("org.apache.spark.deploy.SparkSubmit"));
+        // Jars of the command line's still go, after the app jar.
+        r = submit(env, "bench", "--jars", "a.jar,b.jar", "--quick");
+        assertEquals(List.of("--master", "local[*]", "--jars", jar() + ",a.jar,b.jar", "--properties-file", DEFAULTS,
+                "--load-spark-defaults", "--class", "io.sparkbackprop.bench.BenchMain", bench.toString(), "--quick"),
+                r.after("org.apache.spark.deploy.SparkSubmit"));
+        assertError(submit(Map.of("SPARK_BACKPROP_BENCH_JAR", dir.resolve("missing.jar").toString()), "bench"),
+                "SPARK_BACKPROP_BENCH_JAR=" + dir.resolve("missing.jar") + ": no such file");
+    }
+
+    @Test
     void loopbackIsTheDefaultAddressOnlyForMastersOnThisMachine() throws Exception {
         assertTrue(submit("train", "--master", "local[2]").lines().contains("# SPARK_LOCAL_IP=127.0.0.1"));
         assertTrue(submit("train", "--master", "local-cluster[2,1,1024]").lines().contains("# SPARK_LOCAL_IP=127.0.0.1"));

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The command-line entry point that submit.sh runs through spark-submit. */
 @Command(name = "spark-backprop", mixinStandardHelpOptions = true, version = "spark-backprop 0.1.0",
         description = "Dense neural networks trained by back-propagation, data-parallel on Apache Spark.",
-        subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class, PlotCommand.class, BenchCommand.class})
+        subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class, PlotCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -10,7 +10,7 @@ public final class SparkMasterOption {
     String master;
 
     /** spark.* settings from spark-submit win; --master fills in when it set none (e.g. a plain java run). */
-    SparkConf conf(String appName) {
+    public SparkConf conf(String appName) {
         SparkConf conf = new SparkConf(true).setAppName(appName);
         if (!conf.contains("spark.master")) conf.setMaster(master);
         return conf;

@@ -20,11 +20,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The issue's known levers, each measured on and off in this run so that a lever is kept only when it pays:
+ * The known levers, each measured on and off in this run so that a lever is kept only when it pays:
  * native BLAS against the Java fallback, per-thread work buffers against fresh ones, rows per product
  * (blocks sized for cache), {@code treeAggregate} depth and Kryo against Java serialization. Every variant
  * takes turns with its baseline over the repeats and the medians count, so load that comes and goes hits
- * both. The figures carry no target: they explain the product's defaults rather than judge them.
+ * both. By default the figures carry no target (their keys in bench-targets.properties are empty): they explain the
+ * product's defaults rather than judge them.
  */
 final class Levers {
     static final String SECTION = "levers";
@@ -56,8 +57,8 @@ final class Levers {
             java.add(batchOneStepMillis(conf.clone().set("spark.serializer", "org.apache.spark.serializer.JavaSerializer"),
                     rows, partitions, sigmoid, s));
         }
-        return Figure.of(SECTION, "ms per batch-1 step: Kryo vs Java serialization", "ms", StepOverhead.median(kryo),
-                StepOverhead.median(java), null, String.format(Locale.ROOT, "median step over %d steps, fresh contexts"
+        return Figure.of(SECTION, "levers.kryo", "ms per batch-1 step: Kryo vs Java serialization", "ms", StepOverhead.median(kryo),
+                StepOverhead.median(java), s.target("levers.kryo"), String.format(Locale.ROOT, "median step over %d steps, fresh contexts"
                         + " in turns; broadcasts and task results (%d weights) go through the serializer", rows, sigmoid.numParams()));
     }
 
@@ -71,7 +72,7 @@ final class Levers {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             TrainingSet small = smallSet(spark, rows, partitions, s);
             try {
-                return 1e3 * Scaling.medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10);
+                return 1e3 * Speedup.medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10);
             } finally {
                 small.unpersist();
             }
@@ -89,14 +90,14 @@ final class Levers {
     }
 
     private static Figure nativeBlas(Topology t, BenchSettings s) {
-        List<FlopCount.Gemm> gemms = FlopCount.gradientGemms(t, s.blockSize());
+        List<FlopCount.Gemm> gemms = FlopCount.gradientGemms(t, s.chunkSize());
         BLAS java = JavaBLAS.getInstance();
         BLAS nativeBlas;
         try {
             nativeBlas = NativeBLAS.getInstance();
         } catch (RuntimeException | LinkageError e) {
-            return Figure.of(SECTION, "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(), "GFLOP/s",
-                    Double.NaN, Double.NaN, null, "no native BLAS on this machine (install libopenblas0): the kernel runs on "
+            return Figure.of(SECTION, "levers.native-blas", "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(),
+                    "GFLOP/s", Double.NaN, Double.NaN, s.target("levers.native-blas"), "no native BLAS on this machine (install libopenblas0): the kernel runs on "
                             + java.getClass().getSimpleName());
         }
         double seconds = Math.max(0.05, s.gemmSeconds() / 4);
@@ -106,8 +107,8 @@ final class Levers {
             fast.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, nativeBlas, Precision.DOUBLE)));
             slow.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, java, Precision.DOUBLE)));
         }
-        return Figure.of(SECTION, "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(), "GFLOP/s",
-                StepOverhead.median(fast), StepOverhead.median(slow), null, "one thread on the driver, " + s.blockSize()
+        return Figure.of(SECTION, "levers.native-blas", "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(),
+                "GFLOP/s", StepOverhead.median(fast), StepOverhead.median(slow), s.target("levers.native-blas"), "one thread on the driver, " + s.chunkSize()
                         + " rows per product; the product uses native BLAS whenever it loads (" + nativeBlas.getClass().getSimpleName() + ")");
     }
 
@@ -117,7 +118,7 @@ final class Levers {
 
     /** Forward/backward over one chunk with the thread's reused workspace vs a workspace allocated per chunk. */
     private static Figure reusedBuffers(Topology t, BenchSettings s) {
-        int m = s.blockSize();
+        int m = s.chunkSize();
         SplittableRandom rng = new SplittableRandom(s.seed());
         double[] w = Initializer.XAVIER.initialize(t, s.seed());
         double[] x = new double[t.inputSize() * m];
@@ -132,8 +133,8 @@ final class Levers {
             reused.add(secondsPerCall(calls, () -> Workspace.forThread(t, m), w, x, y, m, grad));
             fresh.add(secondsPerCall(calls, () -> new Workspace(t, m), w, x, y, m, grad));
         }
-        return Figure.of(SECTION, "ms per chunk, forward/backward: reused work buffers vs allocated per chunk", "ms",
-                1e3 * StepOverhead.median(reused), 1e3 * StepOverhead.median(fresh), null, String.format(Locale.ROOT,
+        return Figure.of(SECTION, "levers.work-buffers", "ms per chunk, forward/backward: reused work buffers vs allocated per chunk", "ms",
+                1e3 * StepOverhead.median(reused), 1e3 * StepOverhead.median(fresh), s.target("levers.work-buffers"), String.format(Locale.ROOT,
                         "one thread on the driver, %d rows per chunk, %d calls per turn; the product keeps one workspace per task thread", m, calls));
     }
 
@@ -151,17 +152,18 @@ final class Levers {
         List<List<Double>> times = new ArrayList<>();
         for (int i = 0; i <= CHUNKS.length; i++) times.add(new ArrayList<>());
         for (int r = 0; r < s.repeats(); r++) {
-            times.get(0).add(Scaling.medianStepSeconds(sc, train, t, fullBatch(s, base, steps), 2));
+            times.get(0).add(Speedup.medianStepSeconds(sc, train, t, fullBatch(s, base, steps), 2));
             for (int i = 0; i < CHUNKS.length; i++) {
-                times.get(i + 1).add(Scaling.medianStepSeconds(sc, train, t, fullBatch(s, CHUNKS[i], steps), 2));
+                times.get(i + 1).add(Speedup.medianStepSeconds(sc, train, t, fullBatch(s, CHUNKS[i], steps), 2));
             }
         }
         double baseline = StepOverhead.median(times.get(0));
         List<Figure> out = new ArrayList<>();
         for (int i = 0; i < CHUNKS.length; i++) {
-            out.add(Figure.of(SECTION, "s per full-batch step: " + CHUNKS[i] + " vs " + base + " rows per product", "s",
-                    StepOverhead.median(times.get(i + 1)), baseline, null, String.format(Locale.ROOT,
-                            "median of %d steps per turn over %d rows, the sigmoid network; %d (--chunk-size's default) keeps a"
+            String key = "levers.chunk-" + CHUNKS[i];
+            out.add(Figure.of(SECTION, key, "s per full-batch step: " + CHUNKS[i] + " vs " + base + " rows per product", "s",
+                    StepOverhead.median(times.get(i + 1)), baseline, s.target(key), String.format(Locale.ROOT,
+                            "median of %d steps per turn over %d rows, the sigmoid network; %d (the trainer's default chunk size) keeps a"
                                     + " chunk's activations in cache while making the products wide", steps, train.rows(), base)));
         }
         return out;
@@ -181,11 +183,11 @@ final class Levers {
             List<Double> two = new ArrayList<>();
             List<Double> one = new ArrayList<>();
             for (int r = 0; r < s.repeats(); r++) {
-                two.add(1e3 * Scaling.medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10));
-                one.add(1e3 * Scaling.medianStepSeconds(sc, small, t, batchOne(s, 1), rows / 10));
+                two.add(1e3 * Speedup.medianStepSeconds(sc, small, t, batchOne(s, 2), rows / 10));
+                one.add(1e3 * Speedup.medianStepSeconds(sc, small, t, batchOne(s, 1), rows / 10));
             }
-            return Figure.of(SECTION, "ms per batch-1 step on " + DEPTH_PARTITIONS + " partitions: treeAggregate depth 2 vs 1", "ms",
-                    StepOverhead.median(two), StepOverhead.median(one), null, String.format(Locale.ROOT,
+            return Figure.of(SECTION, "levers.depth", "ms per batch-1 step on " + DEPTH_PARTITIONS + " partitions: treeAggregate depth 2 vs 1",
+                    "ms", StepOverhead.median(two), StepOverhead.median(one), s.target("levers.depth"), String.format(Locale.ROOT,
                             "median step over %d steps; depth 2 sums groups of partitions in a shuffle stage before the driver"
                                     + " adds them, depth 1 (--aggregation-depth's default) sends every partition's buffer to the driver", rows));
         } finally {

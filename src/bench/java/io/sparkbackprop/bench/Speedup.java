@@ -11,17 +11,18 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * Training throughput where compute dominates: full-batch steps (every row, one job), rows per second
- * from the median step, after two warm-up steps. Run on one Spark context after another (local[1], then
- * local[2]) on the same data and partitioning, so only the cores differ.
+ * The speedup from a second core (the scaling section): training throughput where compute dominates, full-batch
+ * steps (every row, one job), rows per second from the median step, after two warm-up steps. Run on one Spark
+ * context after another (local[1], then local[2]) on the same data and partitioning, so only the cores differ.
+ * Also the step clock the levers time their steps with.
  */
-final class Scaling {
-    private Scaling() {
+final class Speedup {
+    private Speedup() {
     }
 
     static double rowsPerSecond(JavaSparkContext sc, TrainingSet train, Topology sigmoid, BenchSettings s) {
         int warm = 2;
-        TrainingConfig config = FullBatchRace.fullBatch(s, s.blockSize()).withEpochs(warm + s.scalingSteps());
+        TrainingConfig config = FullBatchRace.fullBatch(s, s.chunkSize()).withEpochs(warm + s.scalingSteps());
         return train.rows() / medianStepSeconds(sc, train, sigmoid, config, warm);
     }
 

@@ -52,7 +52,7 @@ public record BenchData(Dataset<Row> train, Dataset<Row> test, long trainRows, l
 
     /**
      * Rows read on the driver reach the executors once, through the shuffle of repartition: a DataFrame of
-     * local rows would otherwise carry its data inside every task that reads it (spark-notes, pitfalls).
+     * local rows would otherwise carry its data inside every task that reads it.
      * Slices of about half a megabyte keep each task of that one shuffle small.
      */
     private static Dataset<Row> fromDigits(SparkSession spark, MnistFiles.Digits d, int partitions) {

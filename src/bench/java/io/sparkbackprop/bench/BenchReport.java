@@ -23,7 +23,9 @@ import java.util.Map;
  */
 public record BenchReport(Map<String, String> run, List<Figure> figures) {
     public static final String FORMAT = "spark-backprop-bench";
-    static final String CSV_HEADER = "run,section,metric,unit,ours,baseline,ratio,target,verdict,note";
+    static final String CSV_HEADER = "run,section,key,metric,unit,ours,baseline,ratio,target,verdict,note";
+    /** The header before the figures had keys: such files (and concatenations with them) still read, with empty keys. */
+    static final String CSV_HEADER_WITHOUT_KEYS = "run,section,metric,unit,ours,baseline,ratio,target,verdict,note";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public BenchReport {
@@ -41,16 +43,20 @@ public record BenchReport(Map<String, String> run, List<Figure> figures) {
 
     // ---- table ------------------------------------------------------------------------------------------
 
-    /** A Markdown table (pasteable into README.md), then the run's settings and the notes. */
+    /**
+     * A Markdown table (pasteable into README.md): each figure with its baseline, ratio, target ("none" without one),
+     * verdict and the key that sets its target; then the run's settings and the notes.
+     */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append("| section | metric | ours | baseline | ratio | target | verdict |\n");
-        sb.append("|---|---|---|---|---|---|---|\n");
+        sb.append("| section | metric | ours | baseline | ratio | target | verdict | key |\n");
+        sb.append("|---|---|---|---|---|---|---|---|\n");
         for (Figure f : figures) {
             sb.append("| ").append(f.section()).append(" | ").append(f.metric()).append(" | ")
                     .append(amount(f.ours(), f.unit())).append(" | ").append(amount(f.baseline(), f.unit())).append(" | ")
-                    .append(number(f.ratio())).append(" | ").append(f.target() == null ? "" : f.target().text()).append(" | ")
-                    .append(f.verdict() == Figure.Verdict.NOT_MEASURED ? "not measured" : f.verdict()).append(" |\n");
+                    .append(number(f.ratio())).append(" | ").append(f.target() == null ? "none" : f.target().text()).append(" | ")
+                    .append(f.verdict() == Figure.Verdict.NOT_MEASURED ? "not measured" : f.verdict()).append(" | ")
+                    .append(f.key()).append(" |\n");
         }
         sb.append('\n');
         run.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
@@ -85,22 +91,32 @@ public record BenchReport(Map<String, String> run, List<Figure> figures) {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         String date = run.getOrDefault("date", "");
         for (Figure f : figures) {
-            sb.append(String.join(",", quote(date), quote(f.section()), quote(f.metric()), quote(f.unit()), exact(f.ours()),
+            sb.append(String.join(",", quote(date), quote(f.section()), quote(f.key()), quote(f.metric()), quote(f.unit()), exact(f.ours()),
                     exact(f.baseline()), exact(f.ratio()), quote(f.target() == null ? "" : f.target().text()),
                     f.verdict().name(), quote(f.note()))).append('\n');
         }
         Files.writeString(file, sb, StandardCharsets.UTF_8);
     }
 
-    /** The figures of a file written by {@link #writeCsv} (or several such files concatenated, headers included). */
+    /**
+     * The figures of a file written by {@link #writeCsv} (or several such files concatenated, headers included). Each
+     * header says which columns follow it, so files from before the key column read too.
+     */
     public static List<Figure> readCsv(Path file) throws IOException {
         List<Figure> out = new ArrayList<>();
         List<List<String>> records = parseCsv(Files.readString(file, StandardCharsets.UTF_8));
+        boolean keys = true;
         for (List<String> r : records) {
-            if (String.join(",", r).equals(CSV_HEADER)) continue;
-            if (r.size() != 10) throw new IOException(file + ": a line has " + r.size() + " fields, expected 10: " + r);
-            out.add(new Figure(r.get(1), r.get(2), r.get(3), parse(r.get(4)), parse(r.get(5)), parse(r.get(6)),
-                    r.get(7).isEmpty() ? null : Target.parse(r.get(7)), Figure.Verdict.valueOf(r.get(8)), r.get(9)));
+            String line = String.join(",", r);
+            if (line.equals(CSV_HEADER) || line.equals(CSV_HEADER_WITHOUT_KEYS)) {
+                keys = line.equals(CSV_HEADER);
+                continue;
+            }
+            List<String> v = keys ? r : new ArrayList<>(r);
+            if (!keys && v.size() > 2) v.add(2, "");
+            if (v.size() != 11) throw new IOException(file + ": a line has " + r.size() + " fields, expected " + (keys ? 11 : 10) + ": " + r);
+            out.add(new Figure(v.get(1), v.get(2), v.get(3), v.get(4), parse(v.get(5)), parse(v.get(6)), parse(v.get(7)),
+                    v.get(8).isEmpty() ? null : Target.parse(v.get(8)), Figure.Verdict.valueOf(v.get(9)), v.get(10)));
         }
         return out;
     }
@@ -170,6 +186,7 @@ public record BenchReport(Map<String, String> run, List<Figure> figures) {
         for (Figure f : figures) {
             ObjectNode o = list.addObject();
             o.put("section", f.section());
+            o.put("key", f.key());
             o.put("metric", f.metric());
             o.put("unit", f.unit());
             putNumber(o, "ours", f.ours());
@@ -194,7 +211,7 @@ public record BenchReport(Map<String, String> run, List<Figure> figures) {
         List<Figure> figures = new ArrayList<>();
         for (JsonNode o : root.path("figures")) {
             JsonNode target = o.path("target");
-            figures.add(new Figure(o.path("section").asText(), o.path("metric").asText(), o.path("unit").asText(),
+            figures.add(new Figure(o.path("section").asText(), o.path("key").asText(""), o.path("metric").asText(), o.path("unit").asText(),
                     number(o, "ours"), number(o, "baseline"), number(o, "ratio"),
                     target.isNull() || target.isMissingNode() ? null : Target.parse(target.asText()),
                     Figure.Verdict.valueOf(o.path("verdict").asText()), o.path("note").asText()));

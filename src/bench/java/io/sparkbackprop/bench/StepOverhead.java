@@ -112,7 +112,7 @@ final class StepOverhead {
             // The trainer broadcasts a copy, so the floor copies too.
             Broadcast<double[]> bw = sc.broadcast(w.clone());
             try {
-                // An empty zero (spark-notes): a full-size one would travel inside every task.
+                // An empty zero: a full-size one would travel inside every task.
                 rdd.mapPartitions(it -> List.of(new double[bw.value().length + 2]).iterator())
                         .treeAggregate(new double[0], StepOverhead::add, StepOverhead::add, depth);
             } finally {

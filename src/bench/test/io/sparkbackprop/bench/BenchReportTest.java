@@ -23,10 +23,11 @@ class BenchReportTest {
         run.put("date", "2026-11-27T10:00:00Z");
         run.put("machine", "2 cores, \"quoted\", with commas");
         List<Figure> figures = List.of(
-                Figure.of("vs MLlib", "s per full-batch iteration", "s", 0.15, 0.2, Target.atMost(0.9), "note, with a comma"),
-                Figure.of("scaling", "rows/s local[2] vs local[1]", "rows/s", 1e5 / 3, 3e4, Target.atLeast(1.7), "a \"quoted\"\nsecond line"),
-                Figure.of("memory", "executor heap", "MB", Double.NaN, Double.NaN, Target.atMost(1.05), ""),
-                Figure.of("scaling", "rows/s on a cluster", "rows/s", 1234.5, Double.NaN, null, ""));
+                Figure.of("vs MLlib", "mllib.iteration", "s per full-batch iteration", "s", 0.15, 0.2, Target.atMost(0.9), "note, with a comma"),
+                Figure.of("scaling", "scaling.two-cores", "rows/s local[2] vs local[1]", "rows/s", 1e5 / 3, 3e4, Target.atLeast(1.7),
+                        "a \"quoted\"\nsecond line"),
+                Figure.of("memory", "memory.executor-heap", "executor heap", "MB", Double.NaN, Double.NaN, Target.atMost(1.05), ""),
+                Figure.of("scaling", "scaling.cluster", "rows/s on a cluster", "rows/s", 1234.5, Double.NaN, null, ""));
         return new BenchReport(run, figures);
     }
 
@@ -38,12 +39,12 @@ class BenchReportTest {
         assertEquals(Figure.Verdict.MISS, f.get(1).verdict(), "1.11 is below 1.7");
         assertEquals(Figure.Verdict.NOT_MEASURED, f.get(2).verdict());
         assertEquals(Figure.Verdict.INFO, f.get(3).verdict(), "a figure without target needs no baseline");
-        assertEquals(Figure.Verdict.INFO, Figure.of("s", "m", "u", 2, 1, null, "").verdict());
-        assertEquals(Figure.Verdict.NOT_MEASURED, Figure.of("s", "m", "u", Double.NaN, 1, null, "").verdict());
+        assertEquals(Figure.Verdict.INFO, Figure.of("s", "k", "m", "u", 2, 1, null, "").verdict());
+        assertEquals(Figure.Verdict.NOT_MEASURED, Figure.of("s", "k", "m", "u", Double.NaN, 1, null, "").verdict());
         assertEquals(0, f.get(0).shortfall());
         // 1.111 against ">= 1.7": 34.6% short
         assertEquals(1 - (1e5 / 3 / 3e4) / 1.7, f.get(1).shortfall(), 1e-12);
-        assertEquals(0.2, Figure.of("s", "m", "u", 1.2, 1, Target.atMost(1), "").shortfall(), 1e-12);
+        assertEquals(0.2, Figure.of("s", "k", "m", "u", 1.2, 1, Target.atMost(1), "").shortfall(), 1e-12);
         assertTrue(Target.atMost(0.9).met(0.9) && !Target.atMost(0.9).met(0.9000001));
         assertTrue(Target.atLeast(1.7).met(1.7) && !Target.atLeast(1.7).met(1.69));
     }
@@ -54,6 +55,9 @@ class BenchReportTest {
             assertEquals(t, Target.parse(t.text()));
         }
         assertThrows(IllegalArgumentException.class, () -> Target.parse("< 3"));
+        assertThrows(IllegalArgumentException.class, () -> Target.parse("<= three"));
+        assertThrows(IllegalArgumentException.class, () -> Target.parse(">= NaN"));
+        assertEquals(Target.atLeast(2), Target.parse("  >=2 "));
     }
 
     @Test
@@ -62,7 +66,22 @@ class BenchReportTest {
         Path csv = dir.resolve("bench.csv");
         report.writeCsv(csv);
         assertEquals(report.figures(), BenchReport.readCsv(csv));
-        assertTrue(Files.readString(csv).startsWith(BenchReport.CSV_HEADER + "\n2026-11-27T10:00:00Z,vs MLlib,"));
+        assertTrue(Files.readString(csv).startsWith("run,section,key,metric,unit,ours,baseline,ratio,target,verdict,note\n"
+                + "2026-11-27T10:00:00Z,vs MLlib,mllib.iteration,s per full-batch iteration,s,0.15,0.2,0.7499999999999999,<= 0.9,PASS,"), Files.readString(csv));
+    }
+
+    @Test
+    void csvFilesFromBeforeTheKeyColumnStillReadWithEmptyKeys() throws IOException {
+        Path old = dir.resolve("old.csv");
+        Files.writeString(old, "run,section,metric,unit,ours,baseline,ratio,target,verdict,note\n"
+                + "2026-11-01T10:00:00Z,per step,ms per step,ms,12.5,10.0,1.25,<= 1.5,PASS,\"medians, of 1000\"\n");
+        Path both = dir.resolve("both.csv");
+        sample().writeCsv(dir.resolve("new.csv"));
+        Files.writeString(both, Files.readString(old) + Files.readString(dir.resolve("new.csv")));
+        List<Figure> read = BenchReport.readCsv(both);
+        assertEquals(new Figure("per step", "", "ms per step", "ms", 12.5, 10.0, 1.25, Target.atMost(1.5), Figure.Verdict.PASS,
+                "medians, of 1000"), read.get(0));
+        assertEquals(sample().figures(), read.subList(1, read.size()));
     }
 
     @Test
@@ -93,9 +112,10 @@ class BenchReportTest {
     @Test
     void tableShowsEveryFigureWithItsVerdict() {
         String table = sample().table();
-        assertTrue(table.contains("| vs MLlib | s per full-batch iteration | 0.15 s | 0.2 s | 0.75 | <= 0.9 | PASS |"), table);
-        assertTrue(table.contains("| 33333 rows/s | 30000 rows/s | 1.11 | >= 1.7 | MISS |"), table);
-        assertTrue(table.contains("| memory | executor heap | - | - | - | <= 1.05 | not measured |"), table);
+        assertTrue(table.contains("| vs MLlib | s per full-batch iteration | 0.15 s | 0.2 s | 0.75 | <= 0.9 | PASS | mllib.iteration |"), table);
+        assertTrue(table.contains("| 33333 rows/s | 30000 rows/s | 1.11 | >= 1.7 | MISS | scaling.two-cores |"), table);
+        assertTrue(table.contains("| memory | executor heap | - | - | - | <= 1.05 | not measured | memory.executor-heap |"), table);
+        assertTrue(table.contains("| scaling | rows/s on a cluster | 1235 rows/s | - | - | none | INFO | scaling.cluster |"), table);
         assertTrue(table.contains("machine: 2 cores"), table);
         assertTrue(table.contains("- s per full-batch iteration (PASS): note, with a comma"), table);
     }

@@ -22,10 +22,17 @@ public record Target(boolean atMost, double bound) {
         return (atMost ? "<= " : ">= ") + String.format(Locale.ROOT, "%s", bound);
     }
 
+    /** "&lt;= X" or "&gt;= X", X a finite number. */
     public static Target parse(String text) {
         String s = text.trim();
-        if (s.startsWith("<=")) return atMost(Double.parseDouble(s.substring(2).trim()));
-        if (s.startsWith(">=")) return atLeast(Double.parseDouble(s.substring(2).trim()));
-        throw new IllegalArgumentException("a target is '<= X' or '>= X', got '" + text + "'");
+        if (s.startsWith("<=") || s.startsWith(">=")) {
+            try {
+                double bound = Double.parseDouble(s.substring(2).trim());
+                if (Double.isFinite(bound)) return new Target(s.startsWith("<="), bound);
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException("a target is '<= X' or '>= X' with X a number, got '" + text + "'");
     }
 }

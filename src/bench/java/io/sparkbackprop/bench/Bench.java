@@ -56,7 +56,8 @@ public final class Bench {
             run.put("data", data.description());
             run.put("network", sigmoid + "; " + Arrays.toString(s.layerSizes()).replaceAll("[\\[\\] ]", "").replace(',', '-')
                     + " relu for ours in the accuracy race");
-            run.put("rows per product (blockSize)", Integer.toString(s.blockSize()));
+            run.put("rows per product (--chunk-size; MLlib's blockSize)", Integer.toString(s.chunkSize()));
+            run.put("targets", s.targets().source());
             TrainingSet train = BenchData.cachedBlocks(data.train(), "bench-train");
             run.put("BLAS", BlasReport.summary(BlasReport.describeThisJvm(), BlasReport.probeExecutors(train.blocks())).replaceFirst("^BLAS on the ", ""));
 
@@ -64,19 +65,19 @@ public final class Bench {
                 LOG.info("full-batch iterations: ours vs MLlib gd ({} iterations)", s.iterations());
                 FullBatchRace.Result r = FullBatchRace.run(sc, data.train(), train, sigmoid, s, s.runs("mllib"));
                 if (s.runs("mllib")) {
-                    for (Precision precision : Precision.values()) figures.add(iterationFigure(r, precision));
+                    for (Precision precision : Precision.values()) figures.add(iterationFigure(r, precision, s));
                 }
                 if (s.runs("blas")) {
                     int cores = Math.min(train.numPartitions(), sc.defaultParallelism());
                     for (Precision precision : Precision.values()) {
-                        GemmProbe.Result gemm = GemmProbe.run(sc, FlopCount.gradientGemms(sigmoid, s.blockSize()), cores, s.gemmSeconds(),
+                        GemmProbe.Result gemm = GemmProbe.run(sc, FlopCount.gradientGemms(sigmoid, s.chunkSize()), cores, s.gemmSeconds(),
                                 precision);
-                        figures.add(blasFigure(r, gemm, cores, precision));
+                        figures.add(blasFigure(r, gemm, cores, precision, s));
                     }
                 }
                 if (!master.startsWith("local[") && !master.equals("local")) {
-                    figures.add(Figure.of(SCALING, "rows/s, full batch, on " + master, "rows/s", train.rows() / r.oursSecondsPerIteration(),
-                            Double.NaN, null, "from the full-batch iterations above"));
+                    figures.add(Figure.of(SCALING, "scaling.cluster", "rows/s, full batch, on " + master, "rows/s",
+                            train.rows() / r.oursSecondsPerIteration(), Double.NaN, s.target("scaling.cluster"), "from the full-batch iterations above"));
                 }
             }
             if (s.runs("accuracy")) {
@@ -89,14 +90,14 @@ public final class Bench {
                         s.localLearningRate(), s, s.mnist() != null));
                 test.unpersist();
             }
-            if (s.runs("memory")) figures.add(cacheFigure(sc, train));
+            if (s.runs("memory")) figures.add(cacheFigure(sc, train, s));
             if (s.runs("overhead") || s.runs("memory")) {
                 LOG.info("per-step overhead: {} steps at batch 1", s.steps());
                 TrainingSet small = BenchData.generatedBlocks(spark, s.steps(), partitions, s.seed(), 2, "bench-steps");
                 StepOverhead.Result r = StepOverhead.run(sc, small, sigmoid, s);
                 small.unpersist();
-                if (s.runs("overhead")) figures.add(overheadFigure(r, sigmoid));
-                if (s.runs("memory")) figures.addAll(memoryFigures(r));
+                if (s.runs("overhead")) figures.add(overheadFigure(r, sigmoid, s));
+                if (s.runs("memory")) figures.addAll(memoryFigures(r, s));
             }
             if (s.runs("levers")) {
                 LOG.info("levers: native BLAS, work buffers, rows per product, treeAggregate depth");
@@ -137,7 +138,7 @@ public final class Bench {
                 try {
                     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
                     TrainingSet train = BenchData.generatedBlocks(spark, s.scalingRows(), partitions, s.seed(), 3, "bench-scaling");
-                    rowsPerSecond.get(cores).add(Scaling.rowsPerSecond(sc, train, sigmoid, s));
+                    rowsPerSecond.get(cores).add(Speedup.rowsPerSecond(sc, train, sigmoid, s));
                 } finally {
                     spark.stop();
                 }
@@ -145,8 +146,8 @@ public final class Bench {
         }
         double one = StepOverhead.median(rowsPerSecond.get(1));
         double two = StepOverhead.median(rowsPerSecond.get(2));
-        Figure f = Figure.of(SCALING, "rows/s, full batch: local[2] vs local[1]", "rows/s", two, one,
-                Target.atLeast(1.7), "medians over " + s.repeats() + " turns each of " + s.scalingSteps() + " full-batch steps on "
+        Figure f = Figure.of(SCALING, "scaling.two-cores", "rows/s, full batch: local[2] vs local[1]", "rows/s", two, one,
+                s.target("scaling.two-cores"), "medians over " + s.repeats() + " turns each of " + s.scalingSteps() + " full-batch steps on "
                         + s.scalingRows() + " generated MNIST-shaped rows in " + partitions + " partitions, the sigmoid network");
         if (f.verdict() == Figure.Verdict.MISS) {
             f = f.withNote("with " + Runtime.getRuntime().availableProcessors() + " cores and a load average of " + Machine.loadAverage()
@@ -157,49 +158,48 @@ public final class Bench {
     }
 
     /** Ours against MLlib gd per full-batch iteration, with our tasks' products in double or (--precision float) in float. */
-    private static Figure iterationFigure(FullBatchRace.Result r, Precision precision) {
+    private static Figure iterationFigure(FullBatchRace.Result r, Precision precision, BenchSettings s) {
         boolean single = precision == Precision.FLOAT;
+        String key = single ? "mllib.iteration-float" : "mllib.iteration";
         String metric = single ? "s per full-batch iteration in float vs MLlib gd" : "s per full-batch iteration vs MLlib gd";
         double ours = single ? r.oursFloatSecondsPerIteration() : r.oursSecondsPerIteration();
-        Target target = Target.atMost(single ? 0.6 : 0.9);
+        Target target = s.target(key);
         if (!(ours > 0 && r.mllibSecondsPerIteration() > 0)) {
             // A fit of N iterations that took no longer than a fit of 1: noise swamped N − 1 iterations.
-            return Figure.withRatio(VS_MLLIB, metric, "s", ours, r.mllibSecondsPerIteration(), Double.NaN, target,
+            return Figure.withRatio(VS_MLLIB, key, metric, "s", ours, r.mllibSecondsPerIteration(), Double.NaN, target,
                     "the difference of the fits was lost in noise: rerun with more --iterations or --rows, or on a quieter machine");
         }
-        Figure f = Figure.of(VS_MLLIB, metric, "s", ours, r.mllibSecondsPerIteration(), target, single
+        Figure f = Figure.of(VS_MLLIB, key, metric, "s", ours, r.mllibSecondsPerIteration(), target, single
                 ? "--precision float (sgemm products; activations, losses, sums and weights in double; MLlib has no float mode),"
                         + " measured as above in the same turns"
                 : "median over the repeats of (fit of N − fit of 1)/(N − 1), after a warm-up; same sigmoid network, data and rows per product");
         if (f.verdict() == Figure.Verdict.MISS) {
             f = f.withNote(single
                     ? "what the sgemms save is bounded by the rest of the step (activations in double, reading the cached"
-                            + " double features, the broadcast and treeAggregate of the weights); a wider --block-size helps the products"
+                            + " double features, the broadcast and treeAggregate of the weights); a wider --chunk-size helps the products"
                     : "both run the same double-precision gemms; see the float figure below for the single-precision mode");
         }
         return f;
     }
 
-    private static Figure blasFigure(FullBatchRace.Result r, GemmProbe.Result gemm, int cores, Precision precision) {
+    private static Figure blasFigure(FullBatchRace.Result r, GemmProbe.Result gemm, int cores, Precision precision, BenchSettings s) {
         boolean single = precision == Precision.FLOAT;
+        String key = single ? "blas.kernel-float" : "blas.kernel";
         TaskTimes tasks = r.tasks(precision);
         String metric = single ? "GFLOP/s per core, float forward/backward vs sgemm of its shapes"
                 : "GFLOP/s per core, forward/backward vs dgemm of its shapes";
-        // The issue's ≥ 0.8 is the double kernel's. The float kernel's figure is reported beside it, without a target: the
-        // work around the products (the sigmoid's exp above all) is the same in both modes, and weighs about twice as much
-        // against sgemms that run twice as fast.
-        Figure f = Figure.of(VS_BLAS, metric, "GFLOP/s", r.kernelGflopsPerCpuSecond(precision), gemm.gflopsPerCpuSecond(),
-                single ? null : Target.atLeast(0.8),
+        Figure f = Figure.of(VS_BLAS, key, metric, "GFLOP/s", r.kernelGflopsPerCpuSecond(precision), gemm.gflopsPerCpuSecond(),
+                s.target(key),
                 String.format(Locale.ROOT, "2mnk per product over the executors' task CPU time (%d tasks: %.2f s CPU, %.2f s wall) vs the same"
                         + " products alone, %d at a time (%.2f s CPU, %.2f s wall)", tasks.tasks(), tasks.cpuSeconds(), tasks.runSeconds(), cores,
                         gemm.cpuSeconds(), gemm.wallSeconds()));
-        if (single) {
-            f = f.withNote("no target (the issue's 0.8 is for double): the work around the products — activations, softmax and"
+        if (single && f.target() == null) {
+            f = f.withNote("no target (the kernel's target is for double): the work around the products — activations, softmax and"
                     + " losses in double, bias sums, and converting each chunk's features and deltas between double and float — is"
                     + " about the double kernel's and weighs twice as much against sgemms that run twice as fast");
-        } else if (f.verdict() == Figure.Verdict.MISS) {
+        } else if (!single && f.verdict() == Figure.Verdict.MISS) {
             f = f.withNote("the rest of the task (bias copies, activations, softmax, a dgemv per layer, reading the blocks) costs"
-                    + " what the products do not; a wider --block-size makes the products larger against it");
+                    + " what the products do not; a wider --chunk-size makes the products larger against it");
         }
         return f;
     }
@@ -213,26 +213,27 @@ public final class Bench {
                                          BenchSettings s, boolean digits) {
         String metric = "s to " + BenchReport.number(s.targetAccuracy()) + " test accuracy: " + runner + " vs MLlib l-bfgs";
         boolean local = runner.contains("--local-steps");
+        String key = local ? "accuracy.local-steps" : "accuracy.adam";
         String how = String.format(Locale.ROOT, "ours: %s lr %s, batch %d, relu, epoch %s (best %.4f); MLlib: l-bfgs, %s (best %.4f)",
                 runner, learningRate, batchSize, ours.reached() ? Integer.toString(ours.reachedAt()) : "never in " + ours.lastChecked(),
                 ours.bestAccuracy(), mllibStory(mllib), mllib.bestAccuracy());
         if (!digits) how += "; generated data is separable, so this times start-up costs: the target is for the MNIST split (--mnist DIR)";
-        Target target = digits ? Target.atMost(0.3) : null;
+        Target target = digits ? s.target(key) : null;
         if (!ours.reached()) {
             String why = how + "; ours never reached it: more --max-epochs or a tuned " + (local ? "--local-learning-rate" : "--learning-rate")
                     + (local ? ", or a smaller --local-steps (the partitions' models drift apart between averages)" : ", or --local-steps"
                     + " (the figure beside) to make epochs cheaper");
             return mllib.reached()
-                    ? new Figure(VS_MLLIB, metric, "s", Double.NaN, mllib.seconds(), Double.POSITIVE_INFINITY, target,
+                    ? new Figure(VS_MLLIB, key, metric, "s", Double.NaN, mllib.seconds(), Double.POSITIVE_INFINITY, target,
                             target == null ? Figure.Verdict.INFO : Figure.Verdict.MISS, why)
-                    : Figure.withRatio(VS_MLLIB, metric, "s", Double.NaN, Double.NaN, Double.NaN, target, why);
+                    : Figure.withRatio(VS_MLLIB, key, metric, "s", Double.NaN, Double.NaN, Double.NaN, target, why);
         }
         if (!mllib.reached()) {
             // MLlib never got there: compare with what its last fit spent trying, a bound that only understates our lead.
-            return Figure.withRatio(VS_MLLIB, metric, "s", ours.seconds(), Double.NaN, ours.seconds() / mllib.spentSeconds(), target,
+            return Figure.withRatio(VS_MLLIB, key, metric, "s", ours.seconds(), Double.NaN, ours.seconds() / mllib.spentSeconds(), target,
                     how + "; MLlib never reached it, ratio against its last fit");
         }
-        Figure f = Figure.withRatio(VS_MLLIB, metric, "s", ours.seconds(), mllib.seconds(), ours.seconds() / mllib.lowerBoundSeconds(),
+        Figure f = Figure.withRatio(VS_MLLIB, key, metric, "s", ours.seconds(), mllib.seconds(), ours.seconds() / mllib.lowerBoundSeconds(),
                 target, how);
         if (f.verdict() == Figure.Verdict.MISS) {
             f = f.withNote(local ? "levers: another --local-steps (fewer jobs against more drift between averages), a larger"
@@ -252,30 +253,30 @@ public final class Bench {
                 mllib.reachedAt(), mllib.seconds(), mllib.lastChecked(), mllib.lowerBoundSeconds());
     }
 
-    private static Figure cacheFigure(JavaSparkContext sc, TrainingSet train) {
+    private static Figure cacheFigure(JavaSparkContext sc, TrainingSet train, BenchSettings s) {
         long bytes = -1;
         for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
             if (info.id() == train.blocks().id()) bytes = info.memSize() + info.diskSize();
         }
         double raw = train.rows() * (double) (MnistFiles.PIXELS + 1) * 8;
-        Figure f = Figure.of(MEMORY, "cached training data vs raw doubles", "MB", bytes / 1e6, raw / 1e6, Target.atMost(1.3),
+        Figure f = Figure.of(MEMORY, "memory.cache", "cached training data vs raw doubles", "MB", bytes / 1e6, raw / 1e6, s.target("memory.cache"),
                 "Spark's storage size of the cached blocks vs rows × (features + label) × 8 bytes");
         return f.verdict() == Figure.Verdict.MISS ? f.withNote("lever: cache the blocks serialized or in float") : f;
     }
 
-    private static Figure overheadFigure(StepOverhead.Result r, Topology t) {
-        Figure f = Figure.of(PER_STEP, "ms per step at batch 1 vs empty treeAggregate job", "ms", r.oursMedianMs(), r.floorMedianMs(),
-                Target.atMost(1.5), String.format(Locale.ROOT, "medians of %d steps and %d empty jobs; both broadcast and aggregate %d weights",
+    private static Figure overheadFigure(StepOverhead.Result r, Topology t, BenchSettings s) {
+        Figure f = Figure.of(PER_STEP, "overhead.step", "ms per step at batch 1 vs empty treeAggregate job", "ms", r.oursMedianMs(),
+                r.floorMedianMs(), s.target("overhead.step"), String.format(Locale.ROOT, "medians of %d steps and %d empty jobs; both broadcast and aggregate %d weights",
                         r.steps(), r.floorJobs(), t.numParams()));
         return f.verdict() == Figure.Verdict.MISS ? f.withNote("lever: --local-steps (several steps per job, see the accuracy race)") : f;
     }
 
-    private static List<Figure> memoryFigures(StepOverhead.Result r) {
+    private static List<Figure> memoryFigures(StepOverhead.Result r, BenchSettings s) {
         StepOverhead.Memory m = r.memory();
         String span = "used heap after GC at step " + m.lateStep() + " vs step " + m.earlyStep();
         List<Figure> out = new ArrayList<>();
-        out.add(growth(Figure.of(MEMORY, "driver heap after " + m.lateStep() + " steps", "MB", m.heapLate() / 1e6, m.heapEarly() / 1e6,
-                Target.atMost(1.05), span + String.format(Locale.ROOT, "; live broadcast blocks %d vs %d", m.broadcastsLate(), m.broadcastsEarly()))));
+        out.add(growth(Figure.of(MEMORY, "memory.driver-heap", "driver heap after " + m.lateStep() + " steps", "MB", m.heapLate() / 1e6,
+                m.heapEarly() / 1e6, s.target("memory.driver-heap"), span + String.format(Locale.ROOT, "; live broadcast blocks %d vs %d", m.broadcastsLate(), m.broadcastsEarly()))));
         long early = 0;
         long late = 0;
         int executors = 0;
@@ -286,11 +287,12 @@ public final class Bench {
             executors++;
         }
         if (executors > 0) {
-            out.add(growth(Figure.of(MEMORY, "executor heap after " + m.lateStep() + " steps", "MB", late / 1e6, early / 1e6, Target.atMost(1.05),
+            out.add(growth(Figure.of(MEMORY, "memory.executor-heap", "executor heap after " + m.lateStep() + " steps", "MB", late / 1e6,
+                    early / 1e6, s.target("memory.executor-heap"),
                     span + ", summed over " + executors + " executors")));
         } else {
-            out.add(Figure.withRatio(MEMORY, "executor heap after " + m.lateStep() + " steps", "MB", Double.NaN, Double.NaN, Double.NaN,
-                    Target.atMost(1.05), "local master: the executor is the driver's JVM, measured above"));
+            out.add(Figure.withRatio(MEMORY, "memory.executor-heap", "executor heap after " + m.lateStep() + " steps", "MB", Double.NaN,
+                    Double.NaN, Double.NaN, s.target("memory.executor-heap"), "local master: the executor is the driver's JVM, measured above"));
         }
         return out;
     }

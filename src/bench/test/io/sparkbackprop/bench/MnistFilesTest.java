@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkbackprop.SharedData;
+import io.sparkbackprop.TestDatasets;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -75,8 +75,8 @@ class MnistFilesTest {
 
     @Test
     void theRealDigitsReadAsTheTestsOwnReaderReadsThem() throws IOException {
-        SharedData.Mnist reference = SharedData.mnist();
-        MnistFiles.Split split = MnistFiles.read(SharedData.file("mnist-t10k-images-idx3-ubyte.gz").getParent(), 100_000);
+        TestDatasets.Mnist reference = TestDatasets.mnist();
+        MnistFiles.Split split = MnistFiles.read(TestDatasets.file("mnist-t10k-images-idx3-ubyte.gz").getParent(), 100_000);
         assertEquals(8000, split.train().size());
         assertEquals(2000, split.test().size());
         for (int i : new int[] {0, 1234, 7999}) {

@@ -1,9 +1,8 @@
-package io.sparkbackprop.cli;
+package io.sparkbackprop.bench;
 
-import io.sparkbackprop.bench.Bench;
-import io.sparkbackprop.bench.BenchReport;
-import io.sparkbackprop.bench.BenchSettings;
+import io.sparkbackprop.cli.SparkMasterOption;
 import io.sparkbackprop.io.OutputDirectory;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * one core, in one run, printing ratios with PASS/MISS against the targets and writing bench.csv and
  * bench.json.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "spark-backprop bench 0.1.0", sortOptions = false,
         description = {"Measure training speed against baselines measured in the same run, on MNIST-shaped data "
                 + "(784-128-10): MLlib's MultilayerPerceptronClassifier (gd per iteration; l-bfgs to a test accuracy), the BLAS's "
                 + "dgemm on the kernel's shapes, an empty treeAggregate job, local[1]. Prints a table of ratios with PASS/MISS "
@@ -45,8 +44,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "128", split = ",", description = "Hidden layer sizes. Default: ${DEFAULT-VALUE}")
     int[] layers;
 
-    @Option(names = "--block-size", defaultValue = "128", description = "Rows per product, in both systems (MLlib's blockSize, our kernel's chunk). Default: ${DEFAULT-VALUE}")
-    int blockSize;
+    @Option(names = "--chunk-size", defaultValue = "128", description = "Rows per BLAS product in both systems: our kernel's chunk size, "
+            + "what MLlib calls blockSize. Default: ${DEFAULT-VALUE}")
+    int chunkSize;
 
     @Option(names = "--partitions", defaultValue = "0", description = "Data partitions; 0 = Spark's default parallelism. Default: ${DEFAULT-VALUE}")
     int partitions;
@@ -104,6 +104,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Tiny sizes (400 rows, a few iterations and steps): checks that the bench runs, measures nothing useful.")
     boolean quick;
 
+    @Option(names = "--targets", paramLabel = "FILE", description = "Targets to use instead of the bench's own (its "
+            + Targets.RESOURCE + "): KEY = <= X or >= X lines, a key per figure (the report's key column); an empty value "
+            + "removes a target. Keys the file leaves out keep the bench's target.")
+    Path targets;
+
     @Option(names = "--output", description = "Directory for bench.csv and bench.json. Default: a new runs/bench/<timestamp> folder.")
     Path output;
 
@@ -126,14 +131,15 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    BenchSettings settings() {
+    BenchSettings settings() throws IOException {
+        Targets goals = targets == null ? Targets.defaults() : Targets.defaults().overriddenBy(targets);
         Set<String> chosen = new LinkedHashSet<>(sections == null || sections.isEmpty() ? BenchSettings.ALL_SECTIONS : sections);
         if (quick) {
             // Small enough for a unit test: every section runs end to end on a few hundred rows.
-            return new BenchSettings(400, layers, blockSize, partitions, mnist, 3, 1, 20, targetAccuracy, 64, learningRate, 3, 5, 400, 2, 0.05,
-                    seed, chosen, 2, 64, localLearningRate);
+            return new BenchSettings(400, layers, chunkSize, partitions, mnist, 3, 1, 20, targetAccuracy, 64, learningRate, 3, 5, 400, 2, 0.05,
+                    seed, chosen, 2, 64, localLearningRate, goals);
         }
-        return new BenchSettings(rows, layers, blockSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate,
-                maxEpochs, mllibMaxIter, scalingRows, scalingSteps, 2.0, seed, chosen, localSteps, localBatchSize, localLearningRate);
+        return new BenchSettings(rows, layers, chunkSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate,
+                maxEpochs, mllibMaxIter, scalingRows, scalingSteps, 2.0, seed, chosen, localSteps, localBatchSize, localLearningRate, goals);
     }
 }

@@ -9,7 +9,7 @@ import java.util.Set;
  *
  * @param rows           training rows of generated data, or at most this many digits with {@code mnist}
  * @param hidden         hidden layer sizes (784-…-10)
- * @param blockSize      rows per product in both systems: MLlib's blockSize and our kernel's chunk
+ * @param chunkSize      rows per BLAS product in both systems: our kernel's chunk size, what MLlib calls blockSize
  * @param partitions     partitions of the data; 0 = Spark's default parallelism
  * @param mnist          a directory with the MNIST IDX files, or null for generated data
  * @param iterations     full-batch iterations timed (by difference with a 1-iteration run)
@@ -27,31 +27,32 @@ import java.util.Set;
  * @param localSteps     K of our third runner in the accuracy race: Adam with --local-steps K
  * @param localBatchSize that runner's mini-batch
  * @param localLearningRate that runner's Adam learning rate
+ * @param targets        what each figure's ratio must meet
  */
-public record BenchSettings(int rows, int[] hidden, int blockSize, int partitions, Path mnist, int iterations, int repeats, int steps,
+public record BenchSettings(int rows, int[] hidden, int chunkSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                             double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
                             int scalingRows, int scalingSteps, double gemmSeconds, long seed, Set<String> sections,
-                            int localSteps, int localBatchSize, double localLearningRate) {
+                            int localSteps, int localBatchSize, double localLearningRate, Targets targets) {
     public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "scaling", "levers");
     /** The local-steps runner's defaults, from a sweep on the 8,000 digits (README, Performance). */
     public static final int DEFAULT_LOCAL_STEPS = 8;
     public static final int DEFAULT_LOCAL_BATCH_SIZE = 512;
     public static final double DEFAULT_LOCAL_LEARNING_RATE = 0.01;
 
-    /** With the local-steps runner's defaults. */
-    public BenchSettings(int rows, int[] hidden, int blockSize, int partitions, Path mnist, int iterations, int repeats, int steps,
+    /** With the local-steps runner's defaults and the bench's own targets. */
+    public BenchSettings(int rows, int[] hidden, int chunkSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                          double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
                          int scalingRows, int scalingSteps, double gemmSeconds, long seed, Set<String> sections) {
-        this(rows, hidden, blockSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate, maxEpochs,
+        this(rows, hidden, chunkSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate, maxEpochs,
                 mllibMaxIter, scalingRows, scalingSteps, gemmSeconds, seed, sections, DEFAULT_LOCAL_STEPS, DEFAULT_LOCAL_BATCH_SIZE,
-                DEFAULT_LOCAL_LEARNING_RATE);
+                DEFAULT_LOCAL_LEARNING_RATE, Targets.defaults());
     }
 
     public BenchSettings {
         require(rows >= 10, "--rows must be at least 10, got " + rows);
         require(hidden.length > 0, "--layers needs at least one hidden layer");
         for (int h : hidden) require(h > 0, "--layers sizes must be positive");
-        require(blockSize > 0, "--block-size must be positive, got " + blockSize);
+        require(chunkSize > 0, "--chunk-size must be positive, got " + chunkSize);
         require(partitions >= 0, "--partitions must be 0 (automatic) or positive, got " + partitions);
         require(iterations >= 2, "--iterations must be at least 2 (they are timed against a 1-iteration run), got " + iterations);
         require(repeats >= 1, "--repeats must be positive, got " + repeats);
@@ -70,6 +71,7 @@ public record BenchSettings(int rows, int[] hidden, int blockSize, int partition
         require(localSteps >= 2, "--local-steps must be at least 2 (1 is the synchronous runner), got " + localSteps);
         require(localBatchSize > 0, "--local-batch-size must be positive, got " + localBatchSize);
         require(localLearningRate > 0, "--local-learning-rate must be positive, got " + localLearningRate);
+        require(targets != null, "no targets");
         hidden = hidden.clone();
         sections = Set.copyOf(sections);
     }
@@ -80,6 +82,11 @@ public record BenchSettings(int rows, int[] hidden, int blockSize, int partition
 
     boolean runs(String section) {
         return sections.contains(section);
+    }
+
+    /** The target of the figure with this key, or null. */
+    Target target(String key) {
+        return targets.get(key);
     }
 
     /** 784, the hidden sizes, 10. */

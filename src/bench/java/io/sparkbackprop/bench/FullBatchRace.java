@@ -50,7 +50,7 @@ final class FullBatchRace {
     static Result run(JavaSparkContext sc, Dataset<Row> trainFrame, TrainingSet train, Topology sigmoid, BenchSettings s,
                       boolean withMllib) {
         int n = s.iterations();
-        TrainingConfig config = fullBatch(s, s.blockSize());
+        TrainingConfig config = fullBatch(s, s.chunkSize());
         TrainingConfig inFloat = config.withPrecision(Precision.FLOAT);
         double[] w0 = Initializer.XAVIER.initialize(sigmoid, s.seed());
         ours(sc, config.withEpochs(2), sigmoid, w0, train);
@@ -109,7 +109,7 @@ final class FullBatchRace {
 
     private static double mllib(Dataset<Row> trainFrame, BenchSettings s, int maxIter) {
         // tol 0: gd must not stop early and make the N-iteration fit shorter than N iterations.
-        MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier().setLayers(s.layerSizes()).setBlockSize(s.blockSize())
+        MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier().setLayers(s.layerSizes()).setBlockSize(s.chunkSize())
                 .setSolver("gd").setMaxIter(maxIter).setTol(0.0).setSeed(s.seed());
         long t0 = System.nanoTime();
         mlp.fit(trainFrame);
