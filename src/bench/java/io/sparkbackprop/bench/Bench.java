@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One bench run: every section on the same data in the same Spark session, then the scaling section on
+ * One bench run: every section on the same data in the same Spark session, then the speedup section on
  * fresh local[1] and local[2] contexts. Each figure is a ratio against a baseline measured in this run.
  */
 public final class Bench {
@@ -31,7 +31,7 @@ public final class Bench {
     static final String VS_MLLIB = "vs MLlib";
     static final String VS_BLAS = "vs BLAS";
     static final String PER_STEP = "per step";
-    static final String SCALING = "scaling";
+    static final String SPEEDUP = "speedup";
     static final String MEMORY = "memory";
 
     private Bench() {
@@ -76,8 +76,8 @@ public final class Bench {
                     }
                 }
                 if (!master.startsWith("local[") && !master.equals("local")) {
-                    figures.add(Figure.of(SCALING, "scaling.cluster", "rows/s, full batch, on " + master, "rows/s",
-                            train.rows() / r.oursSecondsPerIteration(), Double.NaN, s.target("scaling.cluster"), "from the full-batch iterations above"));
+                    figures.add(Figure.of(SPEEDUP, "speedup.cluster", "rows/s, full batch, on " + master, "rows/s",
+                            train.rows() / r.oursSecondsPerIteration(), Double.NaN, s.target("speedup.cluster"), "from the full-batch iterations above"));
                 }
             }
             if (s.runs("accuracy")) {
@@ -108,7 +108,7 @@ public final class Bench {
         } finally {
             spark.stop();
         }
-        if (s.runs("scaling")) figures.addAll(scaling(conf, s, partitions, sigmoid));
+        if (s.runs("speedup")) figures.addAll(speedup(conf, s, partitions, sigmoid));
         if (s.runs("levers")) {
             LOG.info("levers: Kryo vs Java serialization");
             figures.add(Levers.kryo(conf, s, partitions, sigmoid));
@@ -122,22 +122,22 @@ public final class Bench {
 
     /** A fresh session on conf; the levers section starts its own for each serializer. */
     static SparkSession start(SparkConf conf) {
-        // A context stopped earlier in this JVM (the scaling section's) must not be handed back.
+        // A context stopped earlier in this JVM (the speedup section's) must not be handed back.
         SparkSession.clearActiveSession();
         SparkSession.clearDefaultSession();
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
-    private static List<Figure> scaling(SparkConf conf, BenchSettings s, int partitions, Topology sigmoid) {
+    private static List<Figure> speedup(SparkConf conf, BenchSettings s, int partitions, Topology sigmoid) {
         // local[1] and local[2] take turns, so that a change of load on a shared machine hits both; medians.
         List<List<Double>> rowsPerSecond = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int r = 0; r < s.repeats(); r++) {
             for (int cores : new int[] {1, 2}) {
-                LOG.info("scaling: full-batch steps on local[{}]", cores);
+                LOG.info("speedup: full-batch steps on local[{}]", cores);
                 SparkSession spark = start(conf.clone().setMaster("local[" + cores + "]").set("spark.ui.enabled", "false"));
                 try {
                     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-                    TrainingSet train = BenchData.generatedBlocks(spark, s.scalingRows(), partitions, s.seed(), 3, "bench-scaling");
+                    TrainingSet train = BenchData.generatedBlocks(spark, s.speedupRows(), partitions, s.seed(), 3, "bench-speedup");
                     rowsPerSecond.get(cores).add(Speedup.rowsPerSecond(sc, train, sigmoid, s));
                 } finally {
                     spark.stop();
@@ -146,13 +146,13 @@ public final class Bench {
         }
         double one = StepOverhead.median(rowsPerSecond.get(1));
         double two = StepOverhead.median(rowsPerSecond.get(2));
-        Figure f = Figure.of(SCALING, "scaling.two-cores", "rows/s, full batch: local[2] vs local[1]", "rows/s", two, one,
-                s.target("scaling.two-cores"), "medians over " + s.repeats() + " turns each of " + s.scalingSteps() + " full-batch steps on "
-                        + s.scalingRows() + " generated MNIST-shaped rows in " + partitions + " partitions, the sigmoid network");
+        Figure f = Figure.of(SPEEDUP, "speedup.two-cores", "rows/s, full batch: local[2] vs local[1]", "rows/s", two, one,
+                s.target("speedup.two-cores"), "medians over " + s.repeats() + " turns each of " + s.speedupSteps() + " full-batch steps on "
+                        + s.speedupRows() + " generated MNIST-shaped rows in " + partitions + " partitions, the sigmoid network");
         if (f.verdict() == Figure.Verdict.MISS) {
             f = f.withNote("with " + Runtime.getRuntime().availableProcessors() + " cores and a load average of " + Machine.loadAverage()
                     + " the second core is shared with other processes; rerun on a quiet machine. A partition count that is not a"
-                    + " multiple of the cores, or steps too short for compute to dominate (small --scaling-rows), also cost scaling");
+                    + " multiple of the cores, or steps too short for compute to dominate (small --speedup-rows), also cost speedup");
         }
         return List.of(f);
     }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "(784-128-10): MLlib's MultilayerPerceptronClassifier (gd per iteration; l-bfgs to a test accuracy), the BLAS's "
                 + "dgemm on the kernel's shapes, an empty treeAggregate job, local[1]. Prints a table of ratios with PASS/MISS "
                 + "against the targets and writes bench.csv and bench.json.",
-                "Sections: " + "mllib, accuracy, blas, overhead, memory, scaling, levers."})
+                "Sections: " + "mllib, accuracy, blas, overhead, memory, speedup, levers."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -88,12 +88,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mllib-max-iter", defaultValue = "150", description = "MLlib l-bfgs iterations at most in the accuracy race. Default: ${DEFAULT-VALUE}")
     int mllibMaxIter;
 
-    @Option(names = "--scaling-rows", defaultValue = "80000", description = "Generated rows for local[1] vs local[2]: enough that "
+    @Option(names = "--speedup-rows", defaultValue = "80000", description = "Generated rows for local[1] vs local[2]: enough that "
             + "compute dominates a full-batch step. Default: ${DEFAULT-VALUE}")
-    int scalingRows;
+    int speedupRows;
 
-    @Option(names = "--scaling-steps", defaultValue = "10", description = "Full-batch steps timed on each of local[1] and local[2]. Default: ${DEFAULT-VALUE}")
-    int scalingSteps;
+    @Option(names = "--speedup-steps", defaultValue = "10", description = "Full-batch steps timed on each of local[1] and local[2]. Default: ${DEFAULT-VALUE}")
+    int speedupSteps;
 
     @Option(names = "--sections", split = ",", description = "Run only these sections (comma-separated). Default: all.")
     List<String> sections;
@@ -140,6 +140,6 @@ public final class BenchCommand implements Callable<Integer> {
                     seed, chosen, 2, 64, localLearningRate, goals);
         }
         return new BenchSettings(rows, layers, chunkSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate,
-                maxEpochs, mllibMaxIter, scalingRows, scalingSteps, 2.0, seed, chosen, localSteps, localBatchSize, localLearningRate, goals);
+                maxEpochs, mllibMaxIter, speedupRows, speedupSteps, 2.0, seed, chosen, localSteps, localBatchSize, localLearningRate, goals);
     }
 }

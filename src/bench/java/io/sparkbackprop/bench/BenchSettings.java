@@ -20,8 +20,8 @@ import java.util.Set;
  * @param learningRate   our Adam learning rate for that race
  * @param maxEpochs      our epochs at most in that race
  * @param mllibMaxIter   MLlib l-bfgs iterations at most in that race
- * @param scalingRows    generated rows for the scaling section: enough that compute dominates a full-batch step
- * @param scalingSteps   full-batch steps timed on each of local[1] and local[2]
+ * @param speedupRows    generated rows for the speedup section: enough that compute dominates a full-batch step
+ * @param speedupSteps   full-batch steps timed on each of local[1] and local[2]
  * @param gemmSeconds    how long each core runs the BLAS reference
  * @param sections       which of {@link #ALL_SECTIONS} to run
  * @param localSteps     K of our third runner in the accuracy race: Adam with --local-steps K
@@ -31,9 +31,9 @@ import java.util.Set;
  */
 public record BenchSettings(int rows, int[] hidden, int chunkSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                             double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
-                            int scalingRows, int scalingSteps, double gemmSeconds, long seed, Set<String> sections,
+                            int speedupRows, int speedupSteps, double gemmSeconds, long seed, Set<String> sections,
                             int localSteps, int localBatchSize, double localLearningRate, Targets targets) {
-    public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "scaling", "levers");
+    public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "speedup", "levers");
     /** The local-steps runner's defaults, from a sweep on the 8,000 digits (README, Performance). */
     public static final int DEFAULT_LOCAL_STEPS = 8;
     public static final int DEFAULT_LOCAL_BATCH_SIZE = 512;
@@ -42,9 +42,9 @@ public record BenchSettings(int rows, int[] hidden, int chunkSize, int partition
     /** With the local-steps runner's defaults and the bench's own targets. */
     public BenchSettings(int rows, int[] hidden, int chunkSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                          double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
-                         int scalingRows, int scalingSteps, double gemmSeconds, long seed, Set<String> sections) {
+                         int speedupRows, int speedupSteps, double gemmSeconds, long seed, Set<String> sections) {
         this(rows, hidden, chunkSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate, maxEpochs,
-                mllibMaxIter, scalingRows, scalingSteps, gemmSeconds, seed, sections, DEFAULT_LOCAL_STEPS, DEFAULT_LOCAL_BATCH_SIZE,
+                mllibMaxIter, speedupRows, speedupSteps, gemmSeconds, seed, sections, DEFAULT_LOCAL_STEPS, DEFAULT_LOCAL_BATCH_SIZE,
                 DEFAULT_LOCAL_LEARNING_RATE, Targets.defaults());
     }
 
@@ -62,8 +62,8 @@ public record BenchSettings(int rows, int[] hidden, int chunkSize, int partition
         require(learningRate > 0, "--learning-rate must be positive, got " + learningRate);
         require(maxEpochs > 0, "--max-epochs must be positive, got " + maxEpochs);
         require(mllibMaxIter > 0, "--mllib-max-iter must be positive, got " + mllibMaxIter);
-        require(scalingRows >= 10, "--scaling-rows must be at least 10, got " + scalingRows);
-        require(scalingSteps > 0, "--scaling-steps must be positive, got " + scalingSteps);
+        require(speedupRows >= 10, "--speedup-rows must be at least 10, got " + speedupRows);
+        require(speedupSteps > 0, "--speedup-steps must be positive, got " + speedupSteps);
         require(gemmSeconds > 0, "gemm seconds must be positive");
         for (String s : sections) {
             require(ALL_SECTIONS.contains(s), "unknown section '" + s + "'; sections: " + String.join(", ", ALL_SECTIONS));

@@ -92,7 +92,7 @@ final class FullBatchRace {
     }
 
     /**
-     * The full-batch SGD run every timing of a full-batch step uses (here, the scaling section, the levers), with the
+     * The full-batch SGD run every timing of a full-batch step uses (here, the speedup section, the levers), with the
      * given rows per product. The step size does not change the work; MLlib's gd default keeps both systems on
      * comparable trajectories.
      */

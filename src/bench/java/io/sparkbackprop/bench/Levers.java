@@ -148,7 +148,7 @@ final class Levers {
     /** Full-batch step time with other rows per product than the trainer's default chunk. */
     private static List<Figure> chunks(JavaSparkContext sc, TrainingSet train, Topology t, BenchSettings s) {
         int base = TrainingConfig.defaults().chunkSize();
-        int steps = Math.max(3, Math.min(10, s.scalingSteps()));
+        int steps = Math.max(3, Math.min(10, s.speedupSteps()));
         List<List<Double>> times = new ArrayList<>();
         for (int i = 0; i <= CHUNKS.length; i++) times.add(new ArrayList<>());
         for (int r = 0; r < s.repeats(); r++) {

@@ -11,7 +11,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * The speedup from a second core (the scaling section): training throughput where compute dominates, full-batch
+ * The speedup from a second core (the speedup section): training throughput where compute dominates, full-batch
  * steps (every row, one job), rows per second from the median step, after two warm-up steps. Run on one Spark
  * context after another (local[1], then local[2]) on the same data and partitioning, so only the cores differ.
  * Also the step clock the levers time their steps with.
@@ -22,7 +22,7 @@ final class Speedup {
 
     static double rowsPerSecond(JavaSparkContext sc, TrainingSet train, Topology sigmoid, BenchSettings s) {
         int warm = 2;
-        TrainingConfig config = FullBatchRace.fullBatch(s, s.chunkSize()).withEpochs(warm + s.scalingSteps());
+        TrainingConfig config = FullBatchRace.fullBatch(s, s.chunkSize()).withEpochs(warm + s.speedupSteps());
         return train.rows() / medianStepSeconds(sc, train, sigmoid, config, warm);
     }
 

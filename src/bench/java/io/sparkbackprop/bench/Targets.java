@@ -27,13 +27,13 @@ public record Targets(Map<String, Target> byKey, String source) {
     public static final List<String> KEYS = List.of(
             "mllib.iteration", "mllib.iteration-float",
             "blas.kernel", "blas.kernel-float",
-            "scaling.cluster",
+            "speedup.cluster",
             "accuracy.adam", "accuracy.local-steps",
             "memory.cache",
             "overhead.step",
             "memory.driver-heap", "memory.executor-heap",
             "levers.native-blas", "levers.work-buffers", "levers.chunk-32", "levers.chunk-128", "levers.chunk-2048", "levers.depth",
-            "scaling.two-cores",
+            "speedup.two-cores",
             "levers.kryo");
 
     public Targets {

@@ -37,7 +37,7 @@ class BenchCommandTest {
     void quickRunMeasuresEverySectionAgainstTheTargetsItWasGiven() throws Exception {
         // Targets no measurement can miss, one none can meet, and one removed: their verdicts are known beforehand.
         Path targets = dir.resolve("targets.properties");
-        Files.writeString(targets, "overhead.step = <= 1000\nlevers.kryo = >= 0\nscaling.two-cores = >= 1000000\nmemory.cache =\n");
+        Files.writeString(targets, "overhead.step = <= 1000\nlevers.kryo = >= 0\nspeedup.two-cores = >= 1000000\nmemory.cache =\n");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Path output = dir.resolve("bench");
@@ -50,7 +50,7 @@ class BenchCommandTest {
         // Every section's figures in the report's order; a local master has no cluster rows/s.
         assertEquals(List.of("mllib.iteration", "mllib.iteration-float", "blas.kernel", "blas.kernel-float", "accuracy.adam",
                 "accuracy.local-steps", "memory.cache", "overhead.step", "memory.driver-heap", "memory.executor-heap", "levers.native-blas",
-                "levers.work-buffers", "levers.chunk-32", "levers.chunk-128", "levers.chunk-2048", "levers.depth", "scaling.two-cores",
+                "levers.work-buffers", "levers.chunk-32", "levers.chunk-128", "levers.chunk-2048", "levers.depth", "speedup.two-cores",
                 "levers.kryo"), report.figures().stream().map(Figure::key).toList(), report.table());
 
         Figure step = find(report, "overhead.step");
@@ -58,7 +58,7 @@ class BenchCommandTest {
         assertEquals(Figure.Verdict.PASS, step.verdict(), step.toString());
         Figure kryo = find(report, "levers.kryo");
         assertEquals(Figure.Verdict.PASS, kryo.verdict(), kryo.toString());
-        Figure cores = find(report, "scaling.two-cores");
+        Figure cores = find(report, "speedup.two-cores");
         assertEquals(Figure.Verdict.MISS, cores.verdict(), cores.toString());
         assertTrue(cores.note().contains("missed by 100% of the target"), cores.note());
         Figure cache = find(report, "memory.cache");
@@ -101,7 +101,7 @@ class BenchCommandTest {
         StringWriter err = new StringWriter();
         int code = run(out, err, "--sections", "mllib,speed", "--output", dir.resolve("x").toString());
         assertEquals(2, code);
-        assertTrue(err.toString().contains("error: unknown section 'speed'; sections: mllib, accuracy, blas, overhead, memory, scaling, levers"),
+        assertTrue(err.toString().contains("error: unknown section 'speed'; sections: mllib, accuracy, blas, overhead, memory, speedup, levers"),
                 err.toString());
         Path targets = dir.resolve("t.properties");
         Files.writeString(targets, "overhead = <= 2\n");

@@ -24,10 +24,10 @@ class BenchReportTest {
         run.put("machine", "2 cores, \"quoted\", with commas");
         List<Figure> figures = List.of(
                 Figure.of("vs MLlib", "mllib.iteration", "s per full-batch iteration", "s", 0.15, 0.2, Target.atMost(0.9), "note, with a comma"),
-                Figure.of("scaling", "scaling.two-cores", "rows/s local[2] vs local[1]", "rows/s", 1e5 / 3, 3e4, Target.atLeast(1.7),
+                Figure.of("speedup", "speedup.two-cores", "rows/s local[2] vs local[1]", "rows/s", 1e5 / 3, 3e4, Target.atLeast(1.7),
                         "a \"quoted\"\nsecond line"),
                 Figure.of("memory", "memory.executor-heap", "executor heap", "MB", Double.NaN, Double.NaN, Target.atMost(1.05), ""),
-                Figure.of("scaling", "scaling.cluster", "rows/s on a cluster", "rows/s", 1234.5, Double.NaN, null, ""));
+                Figure.of("speedup", "speedup.cluster", "rows/s on a cluster", "rows/s", 1234.5, Double.NaN, null, ""));
         return new BenchReport(run, figures);
     }
 
@@ -113,9 +113,9 @@ class BenchReportTest {
     void tableShowsEveryFigureWithItsVerdict() {
         String table = sample().table();
         assertTrue(table.contains("| vs MLlib | s per full-batch iteration | 0.15 s | 0.2 s | 0.75 | <= 0.9 | PASS | mllib.iteration |"), table);
-        assertTrue(table.contains("| 33333 rows/s | 30000 rows/s | 1.11 | >= 1.7 | MISS | scaling.two-cores |"), table);
+        assertTrue(table.contains("| 33333 rows/s | 30000 rows/s | 1.11 | >= 1.7 | MISS | speedup.two-cores |"), table);
         assertTrue(table.contains("| memory | executor heap | - | - | - | <= 1.05 | not measured | memory.executor-heap |"), table);
-        assertTrue(table.contains("| scaling | rows/s on a cluster | 1235 rows/s | - | - | none | INFO | scaling.cluster |"), table);
+        assertTrue(table.contains("| speedup | rows/s on a cluster | 1235 rows/s | - | - | none | INFO | speedup.cluster |"), table);
         assertTrue(table.contains("machine: 2 cores"), table);
         assertTrue(table.contains("- s per full-batch iteration (PASS): note, with a comma"), table);
     }

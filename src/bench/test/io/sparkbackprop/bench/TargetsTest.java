@@ -32,7 +32,7 @@ class TargetsTest {
         expected.put("overhead.step", new Target(true, 1.5));
         expected.put("memory.driver-heap", new Target(true, 1.05));
         expected.put("memory.executor-heap", new Target(true, 1.05));
-        expected.put("scaling.two-cores", new Target(false, 1.7));
+        expected.put("speedup.two-cores", new Target(false, 1.7));
         Targets t = Targets.defaults();
         assertEquals(expected, t.byKey());
         assertNull(t.get("levers.kryo"));
@@ -58,7 +58,7 @@ class TargetsTest {
         assertEquals(new Target(true, 0.5), t.get("mllib.iteration"));
         assertEquals(new Target(true, 1), t.get("levers.kryo"));
         assertNull(t.get("memory.cache"));
-        assertEquals(new Target(false, 1.7), t.get("scaling.two-cores"), "a key the file leaves out keeps the bench's target");
+        assertEquals(new Target(false, 1.7), t.get("speedup.two-cores"), "a key the file leaves out keeps the bench's target");
         assertEquals(file + " over bench-targets.properties", t.source());
     }
 

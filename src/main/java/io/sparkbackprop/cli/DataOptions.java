@@ -37,7 +37,7 @@ public final class DataOptions {
             + "logged) instead of stopping with an error.")
     boolean dropInvalid;
 
-    @Option(names = "--block-size", defaultValue = "4096", description = "Rows per cached block. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--block-size", defaultValue = "4096", description = "Rows per cached block (its rows are multiplied --chunk-size at a time). Default: ${DEFAULT-VALUE}")
     int blockSize;
 
     void validate() {

@@ -82,6 +82,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--aggregation-depth", defaultValue = "1", description = "treeAggregate depth; 2 or more adds a shuffle stage per step that pays only with hundreds of partitions or very large networks. Default: ${DEFAULT-VALUE}")
     int aggregationDepth;
 
+    @Option(names = "--chunk-size", defaultValue = "512", paramLabel = "ROWS",
+            description = "Rows per matrix product of the training kernel: a cached block (--block-size rows) or a mini-batch "
+            + "runs through the layers in chunks of this many (what Spark's MultilayerPerceptronClassifier calls blockSize). "
+            + "Default: ${DEFAULT-VALUE}")
+    int chunkSize;
+
     @Option(names = "--precision", defaultValue = "double", paramLabel = "double|float", converter = PrecisionConverter.class,
             description = "Arithmetic of the training tasks' matrix products: double, or float (single-precision gemms, about "
             + "twice as fast; weights, optimizer, evaluation and model stay double). Default: ${DEFAULT-VALUE}")
@@ -99,7 +105,7 @@ public final class TrainCommand implements Callable<Integer> {
         double lr = learningRate != null ? learningRate : kind.defaultLearningRate();
         TrainingConfig config = training.apply(TrainingConfig.defaults().withEpochs(epochs).withBatchSize(batchSize).withOptimizer(kind)
                 .withLearningRate(lr).withSeed(seed).withEvalEvery(evalEvery).withAggregationDepth(aggregationDepth)
-                .withLogEvery(logEvery).withPrecision(precision));
+                .withLogEvery(logEvery).withChunkSize(chunkSize).withPrecision(precision));
         java.time.Instant started = java.time.Instant.now();
         Path target = output != null ? output : OutputDirectory.freshRunDirectory(Paths.get("runs"), Clock.systemDefaultZone());
         OutputDirectory.checkWritable(target, overwrite);

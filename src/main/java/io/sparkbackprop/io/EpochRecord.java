@@ -17,10 +17,6 @@ public record EpochRecord(int epoch, double trainLoss, double testLoss, double s
         this(epoch, trainLoss, testLoss, seconds, Double.NaN, Double.NaN);
     }
 
-    public boolean hasTestLoss() {
-        return !Double.isNaN(testLoss);
-    }
-
     public boolean hasTestAccuracy() {
         return !Double.isNaN(testAccuracy);
     }

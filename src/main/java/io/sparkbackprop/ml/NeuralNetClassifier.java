@@ -160,6 +160,11 @@ public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, N
         return this;
     }
 
+    public NeuralNetClassifier setChunkSize(int v) {
+        set(chunkSize(), v);
+        return this;
+    }
+
     public NeuralNetClassifier setValidationIndicatorCol(String v) {
         set(validationIndicatorCol(), v);
         return this;

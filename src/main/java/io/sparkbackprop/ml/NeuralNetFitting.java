@@ -49,22 +49,22 @@ final class NeuralNetFitting {
         Dataset<Row> df = input.rows();
         String validationCol = p.getValidationIndicatorCol();
         Dataset<Row> trainRows = df;
-        Dataset<Row> validationRows = null;
+        Dataset<Row> testRows = null;
         if (validationCol != null && !validationCol.isEmpty()) {
-            Column isValidation = functions.coalesce(df.col(validationCol), functions.lit(false));
-            trainRows = df.filter(functions.not(isValidation));
-            validationRows = df.filter(isValidation);
+            Column isTest = functions.coalesce(df.col(validationCol), functions.lit(false));
+            trainRows = df.filter(functions.not(isTest));
+            testRows = df.filter(isTest);
         }
         Topology topology = topology(p, numFeatures, outputs, loss);
         int labelWidth = topology.labelWidth();
         String weightCol = p.getWeightCol();
         JavaRDD<Block> train = Blocks.fromDataFrame(trainRows, featuresCol, labelCol, weightCol, numFeatures, labelWidth, p.getBlockSize());
-        JavaRDD<Block> validation = validationRows == null ? null
-                : Blocks.fromDataFrame(validationRows, featuresCol, labelCol, weightCol, numFeatures, labelWidth, p.getBlockSize());
+        JavaRDD<Block> test = testRows == null ? null
+                : Blocks.fromDataFrame(testRows, featuresCol, labelCol, weightCol, numFeatures, labelWidth, p.getBlockSize());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
         boolean checkpointing = SchemaChecks.isSet(p.getCheckpointDir()) && p.getCheckpointInterval() > 0;
         Checkpoints checkpoints = checkpointing ? new Checkpoints(p.getCheckpointDir(), sc.hadoopConfiguration()) : null;
-        String noRows = validationRows == null ? null : " (every row is marked by " + validationCol + ")";
+        String noRows = testRows == null ? null : " (every row is marked by " + validationCol + ")";
         TrainingPipeline.Outcome run = new TrainingPipeline(sc, topology, config(p))
                 .startFrom(initialNetwork(p, df, topology))
                 .startWeights(p.isDefined(p.initialWeights()) && p.getInitialWeights() != null ? p.getInitialWeights().toArray() : null)
@@ -74,7 +74,7 @@ final class NeuralNetFitting {
                 // recompute what a checkpoint holds.
                 .checkpoints(checkpoints, checkpointing ? p.getCheckpointInterval() : 0, checkpointing)
                 .listener(new ProgressLog(0))
-                .run(new TrainingPipeline.Data(train, validation, input::release, noRows));
+                .run(new TrainingPipeline.Data(train, test, input::release, noRows));
         TrainingResult result = run.result();
         return new Fitted(run.network(), new NeuralNetTrainingSummary(result.history(), result.steps(), result.bestEpoch()));
     }
@@ -83,7 +83,7 @@ final class NeuralNetFitting {
     private static TrainingConfig config(NeuralNetParams p) {
         return TrainingConfig.defaults().withEpochs(p.getMaxIter()).withBatchSize(p.getBatchSize())
                 .withOptimizer(OptimizerKind.fromId(p.getOptimizer())).withLearningRate(p.getStepSize()).withSeed(p.getSeed())
-                .withAggregationDepth(p.getAggregationDepth()).withTol(p.getTol()).withMomentum(p.getMomentum())
+                .withAggregationDepth(p.getAggregationDepth()).withChunkSize(p.getChunkSize()).withTol(p.getTol()).withMomentum(p.getMomentum())
                 .withNesterov(p.getNesterov()).withWeightDecay(p.getWeightDecay())
                 .withSchedule(LearningRateSchedule.of(p.getLrSchedule(), p.getLrDecay() == 0 ? null : p.getLrDecay(),
                         p.getLrDecayEvery(), p.getLrMin(), p.getWarmupEpochs()))

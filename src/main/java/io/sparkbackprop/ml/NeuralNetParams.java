@@ -5,6 +5,7 @@ import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.train.LearningRateSchedule;
 import io.sparkbackprop.train.OptimizerKind;
+import io.sparkbackprop.train.TrainingConfig;
 import java.util.Arrays;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
@@ -110,7 +111,7 @@ public interface NeuralNetParams extends Params {
     }
 
     default IntParam earlyStopping() {
-        return new IntParam(this, "earlyStopping", "patience: stop when the validation loss has not improved for this many epochs "
+        return new IntParam(this, "earlyStopping", "patience: stop when the test loss (of the rows validationIndicatorCol marks) has not improved for this many epochs "
                 + "and keep the best epoch's weights (needs validationIndicatorCol); 0 = off", ParamValidators.gtEq(0));
     }
 
@@ -229,7 +230,14 @@ public interface NeuralNetParams extends Params {
     }
 
     default IntParam blockSize() {
-        return new IntParam(this, "blockSize", "rows stacked per cached block (> 0)", ParamValidators.gt(0));
+        return new IntParam(this, "blockSize", "rows stacked per cached block (> 0); not the rows per matrix product, which "
+                + "are chunkSize (what Spark's MultilayerPerceptronClassifier calls blockSize)", ParamValidators.gt(0));
+    }
+
+    default IntParam chunkSize() {
+        return new IntParam(this, "chunkSize", "rows per matrix product of the training kernel (> 0): a cached block or a "
+                + "mini-batch is run through the layers in chunks of this many rows (Spark's MultilayerPerceptronClassifier "
+                + "calls this blockSize)", ParamValidators.gt(0));
     }
 
     default Param<String> validationIndicatorCol() {
@@ -320,6 +328,10 @@ public interface NeuralNetParams extends Params {
         return (Integer) getOrDefault(blockSize());
     }
 
+    default int getChunkSize() {
+        return (Integer) getOrDefault(chunkSize());
+    }
+
     default String getValidationIndicatorCol() {
         return getOrDefault(validationIndicatorCol());
     }
@@ -345,6 +357,7 @@ public interface NeuralNetParams extends Params {
         p.setDefault(p.initMode(), "auto");
         p.setDefault(p.aggregationDepth(), 1);
         p.setDefault(p.blockSize(), 4096);
+        p.setDefault(p.chunkSize(), TrainingConfig.defaults().chunkSize());
         p.setDefault(p.weightCol(), "");
         p.setDefault(p.validationIndicatorCol(), "");
         p.setDefault(p.standardization(), false);

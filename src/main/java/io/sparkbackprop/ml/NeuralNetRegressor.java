@@ -169,6 +169,11 @@ public final class NeuralNetRegressor extends Regressor<Vector, NeuralNetRegress
         return this;
     }
 
+    public NeuralNetRegressor setChunkSize(int v) {
+        set(chunkSize(), v);
+        return this;
+    }
+
     public NeuralNetRegressor setValidationIndicatorCol(String v) {
         set(validationIndicatorCol(), v);
         return this;

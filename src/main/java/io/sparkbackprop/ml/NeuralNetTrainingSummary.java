@@ -4,7 +4,10 @@ import io.sparkbackprop.io.EpochRecord;
 import java.io.Serializable;
 import java.util.List;
 
-/** The loss history of a fit: train loss per epoch and, with a validationIndicatorCol, validation loss. */
+/**
+ * The loss history of a fit: train loss per epoch and, with a validationIndicatorCol, the test loss: the loss of the
+ * rows that column marks, held out of training (the command line's test rows; one word, "test", for both).
+ */
 public final class NeuralNetTrainingSummary implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -18,13 +21,13 @@ public final class NeuralNetTrainingSummary implements Serializable {
         this.bestEpoch = bestEpoch;
     }
 
-    /** With earlyStopping, the epoch whose weights the model has (the best validation loss); else 0. */
+    /** With earlyStopping, the epoch whose weights the model has (the best test loss); else 0. */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** Share of validation rows classified correctly after each epoch (classifiers; NaN otherwise). */
-    public double[] validationAccuracyHistory() {
+    /** Share of the test rows (marked by validationIndicatorCol) classified correctly after each epoch (classifiers; NaN otherwise). */
+    public double[] testAccuracyHistory() {
         return history.stream().mapToDouble(EpochRecord::testAccuracy).toArray();
     }
 
@@ -33,8 +36,8 @@ public final class NeuralNetTrainingSummary implements Serializable {
         return history.stream().mapToDouble(EpochRecord::trainLoss).toArray();
     }
 
-    /** Loss on the validation rows after each epoch (NaN where not measured; all NaN without validation rows). */
-    public double[] validationLossHistory() {
+    /** Loss on the test rows (marked by validationIndicatorCol) after each epoch (NaN where not measured; all NaN without them). */
+    public double[] testLossHistory() {
         return history.stream().mapToDouble(EpochRecord::testLoss).toArray();
     }
 

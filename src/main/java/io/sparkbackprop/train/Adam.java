@@ -81,9 +81,4 @@ public final class Adam implements Optimizer {
     public void restore(OptimizerState s) {
         t = s.restoreInto(name, m, v);
     }
-
-    /** Updates taken so far. */
-    public long steps() {
-        return t;
-    }
 }

@@ -12,11 +12,6 @@ public interface Optimizer {
     /** w ← update(w, g) with step size lr; g is the mean gradient of this step's batch and may be overwritten. */
     void step(double[] weights, double[] gradient, double learningRate);
 
-    /** One step at the learning rate the optimizer was created with. */
-    default void step(double[] weights, double[] gradient) {
-        step(weights, gradient, learningRate());
-    }
-
     /** The learning rate the optimizer was created with (the schedule's base rate). */
     double learningRate();
 

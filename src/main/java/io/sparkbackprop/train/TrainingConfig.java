@@ -9,6 +9,7 @@ import java.util.function.Consumer;
  * ({@code --option}) and the Estimators (Param) call it, and both front doors show it as it is. Build with
  * {@link #defaults()} and the {@code with…} methods; every value has a default a user can rely on.
  *
+ * @param chunkSize     rows per matrix product: blocks and mini-batches run through the layers this many rows at a time
  * @param momentum      μ of the momentum optimizer
  * @param nesterov      Nesterov's look-ahead form of momentum
  * @param weightDecay   AdamW's decoupled weight decay λ (other optimizers ignore it)

@@ -222,6 +222,7 @@ class TrainCommandTest {
             {"--init", "zeros", "valid schemes: he, xavier, scaled-normal"},
             {"--batch-size", "-5", "batch size (--batch-size, batchSize) must be 0 (full batch) or positive"},
             {"--test-fraction", "1.5", "--test-fraction must be in [0, 1)"},
+            {"--chunk-size", "0", "the chunk size (--chunk-size, chunkSize) must be positive, got 0"},
             {"--checkpoint-every", "0", "--checkpoint-every must be positive"},
         };
         for (String[] c : cases) {

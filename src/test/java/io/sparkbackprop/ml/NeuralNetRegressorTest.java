@@ -129,7 +129,7 @@ class NeuralNetRegressorTest {
         Dataset<Row> df = linear(600, 3, false, true);
         NeuralNetRegressionModel model = linearModel().setStandardizeLabel(false).setStandardization(false)
                 .setStepSize(0.1).setMaxIter(5).setValidationIndicatorCol("isVal").fit(df);
-        double[] validation = model.summary().validationLossHistory();
+        double[] validation = model.summary().testLossHistory();
         assertEquals(5, validation.length);
         // The last epoch's validation loss is the MSE of the final model on the held-out rows.
         Dataset<Row> held = df.filter("isVal");

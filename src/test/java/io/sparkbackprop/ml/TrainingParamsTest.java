@@ -129,7 +129,7 @@ class TrainingParamsTest {
         NeuralNetClassificationModel m = new NeuralNetClassifier().setHiddenLayers(32).setDropout(0.1).setOptimizer("rmsprop")
                 .setStepSize(0.02).setLrSchedule("step").setLrDecayEvery(4).setMaxIter(10).setBatchSize(64).setSeed(1)
                 .setValidationIndicatorCol("isVal").fit(df);
-        double[] acc = m.summary().validationAccuracyHistory();
+        double[] acc = m.summary().testAccuracyHistory();
         assertEquals(10, acc.length);
         assertFalse(Double.isNaN(acc[9]));
         assertTrue(acc[9] > 0.9, "validation accuracy " + acc[9]);

@@ -139,13 +139,13 @@ class CheckpointResumeTest {
     @Test
     void optimizerStateRoundTripsExactly() {
         Adam adam = new Adam(3, 0.01);
-        adam.step(new double[] {1, 2, 3}, new double[] {0.1, -0.2, 0.3});
+        adam.step(new double[] {1, 2, 3}, new double[] {0.1, -0.2, 0.3}, adam.learningRate());
         Adam restored = new Adam(3, 0.01);
         restored.restore(adam.state());
         double[] w1 = {1, 2, 3};
         double[] w2 = {1, 2, 3};
-        adam.step(w1, new double[] {0.5, 0.5, -0.5});
-        restored.step(w2, new double[] {0.5, 0.5, -0.5});
+        adam.step(w1, new double[] {0.5, 0.5, -0.5}, adam.learningRate());
+        restored.step(w2, new double[] {0.5, 0.5, -0.5}, restored.learningRate());
         assertArrayEquals(w1, w2, 0.0);
         assertThrows(IllegalArgumentException.class, () -> new Adam(4, 0.01).restore(adam.state()));
         assertThrows(IllegalArgumentException.class, () -> new Sgd(0.1).restore(adam.state()));

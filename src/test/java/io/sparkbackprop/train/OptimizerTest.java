@@ -18,9 +18,9 @@ class OptimizerTest {
 
     private static double[][] twoSteps(Optimizer o) {
         double[] w = {1, -2};
-        o.step(w, G1.clone());
+        o.step(w, G1.clone(), o.learningRate());
         double[] w1 = w.clone();
-        o.step(w, G2.clone());
+        o.step(w, G2.clone(), o.learningRate());
         return new double[][] {w1, w};
     }
 
@@ -105,12 +105,12 @@ class OptimizerTest {
             OptimizerKind.Hyper h = kind == OptimizerKind.MOMENTUM ? nesterov : OptimizerKind.Hyper.defaults();
             Optimizer a = kind.create(2, 0.05, h);
             double[] wa = {1, -2};
-            a.step(wa, G1.clone());
+            a.step(wa, G1.clone(), a.learningRate());
             Optimizer b = kind.create(2, 0.05, h);
             b.restore(a.state());
             double[] wb = wa.clone();
-            a.step(wa, G2.clone());
-            b.step(wb, G2.clone());
+            a.step(wa, G2.clone(), a.learningRate());
+            b.step(wb, G2.clone(), b.learningRate());
             assertArrayEquals(wa, wb, 0.0, kind.id());
             assertEquals(a.state().steps(), b.state().steps(), kind.id());
             for (OptimizerKind other : OptimizerKind.values()) {
