@@ -48,9 +48,8 @@ import picocli.CommandLine;
  * the job asks for; the driver reachable by the name executors get; the app's arguments a valid train
  * command writing into the mounted folder; ports published on loopback only.
  *
- * <p>No YAML library is on the test classpath (Spark 4.1 brings none), so the compose file is read by the
- * strict reader below of the YAML it uses (block mappings and sequences, flow sequences, plain and
- * double-quoted scalars, anchors and the merge key), which rejects anything else rather than guess.
+ * <p>The compose file is read with SnakeYAML (a test dependency; Spark 4.1 brings no YAML library), which resolves
+ * its anchors and merge keys as Docker Compose does.
  */
 class DockerFilesTest {
     private static final Path ROOT = Path.of("").toAbsolutePath();
@@ -186,118 +185,22 @@ class DockerFilesTest {
 
     // --- The compose file. -----------------------------------------------------------------------------------
 
-    private record Line(int number, int indent, String text) {
-    }
-
-    /** The subset of YAML docker-compose.yml uses; anything else fails the test. */
-    private static final class StrictYaml {
-        private final List<Line> lines = new ArrayList<>();
-        private final Map<String, Object> anchors = new LinkedHashMap<>();
-        private int pos;
-
-        static Map<String, Object> read(Path file) throws IOException {
-            StrictYaml y = new StrictYaml();
-            List<String> raw = Files.readAllLines(file);
-            for (int i = 0; i < raw.size(); i++) {
-                String l = raw.get(i);
-                assertFalse(l.contains("\t"), file + ":" + (i + 1) + ": a tab");
-                String t = l.strip();
-                if (t.isEmpty() || t.startsWith("#")) continue;
-                int number = i + 1;
-                StringBuilder s = new StringBuilder(t);
-                while (depth(s) > 0) {
-                    assertTrue(++i < raw.size(), file + ":" + number + ": an unclosed [");
-                    s.append(' ').append(raw.get(i).strip());
-                }
-                y.lines.add(new Line(number, l.indexOf(t.charAt(0)), s.toString()));
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> doc = (Map<String, Object>) y.block(0);
-            assertEquals(y.lines.size(), y.pos, "YAML left over at line " + (y.pos < y.lines.size() ? y.lines.get(y.pos).number() : 0));
-            return doc;
-        }
-
-        private static int depth(CharSequence s) {
-            int depth = 0;
-            boolean quoted = false;
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c == '"' && (i == 0 || s.charAt(i - 1) != '\\')) quoted = !quoted;
-                else if (!quoted && c == '[') depth++;
-                else if (!quoted && c == ']') depth--;
-            }
-            return depth;
-        }
-
-        private Object block(int indent) {
-            Line first = lines.get(pos);
-            assertEquals(indent, first.indent(), "line " + first.number());
-            if (first.text().startsWith("- ")) {
-                List<Object> list = new ArrayList<>();
-                while (pos < lines.size() && lines.get(pos).indent() == indent && lines.get(pos).text().startsWith("- ")) {
-                    list.add(value(lines.get(pos).text().substring(2).strip(), lines.get(pos).number()));
-                    pos++;
-                }
-                return list;
-            }
-            Map<String, Object> map = new LinkedHashMap<>();
-            List<Map<?, ?>> merged = new ArrayList<>();
-            while (pos < lines.size() && lines.get(pos).indent() >= indent) {
-                Line line = lines.get(pos);
-                assertEquals(indent, line.indent(), "line " + line.number() + ": unexpected indentation");
-                Matcher m = Pattern.compile("([A-Za-z0-9_.<-]+):(?: (.*))?").matcher(line.text());
-                assertTrue(m.matches(), "line " + line.number() + ": not KEY: VALUE: " + line.text());
-                String key = m.group(1);
-                String rest = m.group(2) == null ? "" : m.group(2).strip();
-                pos++;
-                if (key.equals("<<")) {
-                    assertTrue(rest.matches("\\*[\\w-]+") && anchors.get(rest.substring(1)) instanceof Map,
-                            "line " + line.number() + ": a merge of an unknown anchor");
-                    merged.add((Map<?, ?>) anchors.get(rest.substring(1)));
-                    continue;
-                }
-                Object value;
-                if (rest.isEmpty() || rest.matches("&[\\w-]+")) {
-                    assertTrue(pos < lines.size() && lines.get(pos).indent() > indent, "line " + line.number() + ": " + key + " is empty");
-                    value = block(lines.get(pos).indent());
-                    if (!rest.isEmpty()) anchors.put(rest.substring(1), value);
-                } else {
-                    value = value(rest, line.number());
-                }
-                assertEquals(null, map.put(key, value), "line " + line.number() + ": " + key + " twice");
-            }
-            for (Map<?, ?> m : merged) m.forEach((k, v) -> map.putIfAbsent((String) k, v));
-            return map;
-        }
-
-        private static Object value(String s, int number) {
-            if (s.startsWith("[")) {
-                assertTrue(s.endsWith("]"), "line " + number + ": text after a flow sequence");
-                List<Object> list = new ArrayList<>();
-                Matcher m = Pattern.compile("\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|[^,\"\\[\\]{}]+?)\\s*(?:,|$)").matcher(s.substring(1, s.length() - 1));
-                int end = 0;
-                while (end < s.length() - 2 && m.find() && m.start() == end) {
-                    list.add(value(m.group(1), number));
-                    end = m.end();
-                }
-                assertEquals(s.length() - 2, end, "line " + number + ": not a flow sequence of scalars: " + s);
-                return list;
-            }
-            if (s.startsWith("\"")) {
-                try {
-                    return new ObjectMapper().readValue(s, String.class);
-                } catch (IOException e) {
-                    throw new AssertionError("line " + number + ": a bad double-quoted string: " + s, e);
-                }
-            }
-            assertTrue(s.matches("[A-Za-z0-9_./:@+-][^#]*") && !s.contains(": "), "line " + number + ": an unsupported scalar: " + s);
-            return s;
-        }
+    /** The compose file as SnakeYAML reads it (anchors and merge keys resolved); a tab or a syntax error fails the test. */
+    private static Map<String, Object> readYaml(Path file) throws IOException {
+        String text = Files.readString(file);
+        assertFalse(text.contains("\t"), file + ": a tab");
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        Object doc = new org.yaml.snakeyaml.Yaml(options).load(text);
+        assertTrue(doc instanceof Map, file + " is not a mapping");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) doc;
+        return map;
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> services() throws IOException {
-        Object services = StrictYaml.read(DOCKER.resolve("docker-compose.yml")).get("services");
+        Object services = readYaml(DOCKER.resolve("docker-compose.yml")).get("services");
         assertTrue(services instanceof Map, "no services");
         return (Map<String, Map<String, Object>>) services;
     }

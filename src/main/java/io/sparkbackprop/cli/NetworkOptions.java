@@ -55,15 +55,12 @@ public final class NetworkOptions {
         for (int size : hidden) {
             if (size <= 0) throw new IllegalArgumentException("--layers sizes must be positive, got " + Arrays.toString(layers));
         }
-        if (activations == null) return Topology.of(inputs, hidden, Activation.fromId(activation), outputs, l);
-        if (activations.length != hidden.length + 1) {
+        if (activations != null && activations.length != hidden.length + 1) {
             throw new IllegalArgumentException("--activations needs " + (hidden.length + 1) + " names (one per hidden layer and one for the output), got "
                     + activations.length);
         }
-        int[] sizes = new int[hidden.length + 2];
-        sizes[0] = inputs;
-        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-        sizes[sizes.length - 1] = outputs;
-        return new Topology(sizes, Arrays.stream(activations).map(Activation::fromId).toArray(Activation[]::new), l);
+        Topology.Builder b = Topology.input(inputs);
+        for (int i = 0; i < hidden.length; i++) b.layer(hidden[i], Activation.fromId(activations != null ? activations[i] : activation));
+        return activations == null ? b.output(outputs, l) : b.output(outputs, Activation.fromId(activations[hidden.length]), l);
     }
 }

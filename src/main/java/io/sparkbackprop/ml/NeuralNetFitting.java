@@ -94,23 +94,14 @@ final class NeuralNetFitting {
 
     static Topology topology(NeuralNetParams p, int numFeatures, int outputs, Loss loss) {
         int[] hidden = p.getHiddenLayers();
-        int[] sizes = new int[hidden.length + 2];
-        sizes[0] = numFeatures;
-        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-        sizes[sizes.length - 1] = outputs;
-        Activation[] acts = new Activation[hidden.length + 1];
-        if (p.isDefined(p.activations()) && p.getActivations().length > 0) {
-            String[] names = p.getActivations();
-            if (names.length != hidden.length) {
-                throw new IllegalArgumentException("activations names " + names.length + " activations for "
-                        + hidden.length + " hidden layers " + Arrays.toString(hidden) + "; give one per hidden layer");
-            }
-            for (int i = 0; i < names.length; i++) acts[i] = Activation.fromId(names[i]);
-        } else {
-            Arrays.fill(acts, Activation.fromId(p.getActivation()));
+        String[] names = p.isDefined(p.activations()) && p.getActivations().length > 0 ? p.getActivations() : null;
+        if (names != null && names.length != hidden.length) {
+            throw new IllegalArgumentException("activations names " + names.length + " activations for "
+                    + hidden.length + " hidden layers " + Arrays.toString(hidden) + "; give one per hidden layer");
         }
-        acts[hidden.length] = loss.defaultOutput();
-        return new Topology(sizes, acts, loss);
+        Topology.Builder b = Topology.input(numFeatures);
+        for (int i = 0; i < hidden.length; i++) b.layer(hidden[i], Activation.fromId(names != null ? names[i] : p.getActivation()));
+        return b.output(outputs, loss);
     }
 
     private static Network initialNetwork(NeuralNetParams p, Dataset<Row> df, Topology topology) {

@@ -33,8 +33,8 @@ final class StepRunner {
 
     /** Every partition's buffer added up in partition order; the local-steps job sums its buffers this way too. */
     static double[] sum(JavaRDD<TreeSum> buffers, int partitions, int depth) {
-        // The zero holds no buffer, so it costs nothing to ship with every task (see spark-notes); the
-        // TreeSum adds partitions in a fixed order whatever order their results arrive in.
+        // treeAggregate serializes its zero value into every task: this one holds no buffer, so it costs nothing.
+        // The TreeSum adds partitions in a fixed order whatever order their results arrive in.
         return buffers.treeAggregate(new TreeSum(partitions), TreeSum::merge, TreeSum::merge, depth).total();
     }
 }
