@@ -62,7 +62,7 @@ public interface NeuralNetParams extends Params {
     }
 
     default DoubleParam momentum() {
-        return new DoubleParam(this, "momentum", "μ of the momentum optimizer, in [0, 1)", ParamValidators.inRange(0, 1, true, false));
+        return new DoubleParam(this, "momentum", "μ of the momentum optimizer, in [0, 1)", checkedBy(v -> TrainingConfig.defaults().withMomentum((Double) v)));
     }
 
     default BooleanParam nesterov() {
@@ -71,7 +71,7 @@ public interface NeuralNetParams extends Params {
 
     default DoubleParam weightDecay() {
         return new DoubleParam(this, "weightDecay", "decoupled weight decay of the adamw optimizer on the weight matrices (>= 0)",
-                ParamValidators.gtEq(0));
+                checkedBy(v -> TrainingConfig.defaults().withWeightDecay((Double) v)));
     }
 
     default Param<String> lrSchedule() {
@@ -81,43 +81,45 @@ public interface NeuralNetParams extends Params {
 
     default DoubleParam lrDecay() {
         return new DoubleParam(this, "lrDecay", "factor of step or exponential decay, in (0, 1]; 0 = the schedule's default "
-                + "(0.5 for step, 0.95 for exponential)", ParamValidators.inRange(0, 1, true, true));
+                + "(0.5 for step, 0.95 for exponential)", checkedBy(v -> {
+                    if ((Double) v != 0) LearningRateSchedule.of("step", (Double) v, 1, 0, 0);
+                }));
     }
 
     default IntParam lrDecayEvery() {
-        return new IntParam(this, "lrDecayEvery", "epochs between step decays (>= 1)", ParamValidators.gtEq(1));
+        return new IntParam(this, "lrDecayEvery", "epochs between step decays (>= 1)", checkedBy(v -> LearningRateSchedule.of("step", null, (Integer) v, 0, 0)));
     }
 
     default DoubleParam lrMin() {
-        return new DoubleParam(this, "lrMin", "learning rate the cosine schedule ends at (>= 0)", ParamValidators.gtEq(0));
+        return new DoubleParam(this, "lrMin", "learning rate the cosine schedule ends at (>= 0)", checkedBy(v -> LearningRateSchedule.of("cosine", null, 1, (Double) v, 0)));
     }
 
     default IntParam warmupEpochs() {
-        return new IntParam(this, "warmupEpochs", "epochs of linear learning-rate warm-up before the schedule (>= 0)", ParamValidators.gtEq(0));
+        return new IntParam(this, "warmupEpochs", "epochs of linear learning-rate warm-up before the schedule (>= 0)", checkedBy(v -> LearningRateSchedule.of("constant", null, 1, 0, (Integer) v)));
     }
 
     default DoubleParam l2() {
         return new DoubleParam(this, "l2", "L2 penalty λ: (λ/2)·ΣW² over the weight matrices is added to the objective (>= 0)",
-                ParamValidators.gtEq(0));
+                checkedBy(v -> TrainingConfig.defaults().withL2((Double) v)));
     }
 
     default DoubleParam dropout() {
         return new DoubleParam(this, "dropout", "probability of dropping a hidden unit's output while training, in [0, 1) "
-                + "(inverted dropout; off when predicting)", ParamValidators.inRange(0, 1, true, false));
+                + "(inverted dropout; off when predicting)", checkedBy(v -> TrainingConfig.defaults().withDropout((Double) v)));
     }
 
     default DoubleParam clipNorm() {
-        return new DoubleParam(this, "clipNorm", "largest Euclidean norm of a step's gradient; 0 = no clipping", ParamValidators.gtEq(0));
+        return new DoubleParam(this, "clipNorm", "largest Euclidean norm of a step's gradient; 0 = no clipping", checkedBy(v -> TrainingConfig.defaults().withClipNorm((Double) v)));
     }
 
     default IntParam earlyStopping() {
         return new IntParam(this, "earlyStopping", "patience: stop when the test loss (of the rows validationIndicatorCol marks) has not improved for this many epochs "
-                + "and keep the best epoch's weights (needs validationIndicatorCol); 0 = off", ParamValidators.gtEq(0));
+                + "and keep the best epoch's weights (needs validationIndicatorCol); 0 = off", checkedBy(v -> TrainingConfig.defaults().withEarlyStopping((Integer) v)));
     }
 
     default IntParam localSteps() {
         return new IntParam(this, "localSteps", "mini-batch steps each partition takes on its own per Spark job before the models "
-                + "are averaged (>= 1; 1 = synchronous, one job per step; above 1 needs batchSize > 0)", ParamValidators.gtEq(1));
+                + "are averaged (>= 1; 1 = synchronous, one job per step; above 1 needs batchSize > 0)", checkedBy(v -> TrainingConfig.defaults().withLocalSteps((Integer) v)));
     }
 
     default int getLocalSteps() {
@@ -191,15 +193,15 @@ public interface NeuralNetParams extends Params {
     }
 
     default DoubleParam stepSize() {
-        return new DoubleParam(this, "stepSize", "learning rate (> 0)", ParamValidators.gt(0));
+        return new DoubleParam(this, "stepSize", "learning rate (> 0)", checkedBy(v -> TrainingConfig.defaults().withLearningRate((Double) v)));
     }
 
     default IntParam maxIter() {
-        return new IntParam(this, "maxIter", "maximum number of epochs (passes over the data, > 0)", ParamValidators.gt(0));
+        return new IntParam(this, "maxIter", "maximum number of epochs (passes over the data, > 0)", checkedBy(v -> TrainingConfig.defaults().withEpochs((Integer) v)));
     }
 
     default IntParam batchSize() {
-        return new IntParam(this, "batchSize", "rows per mini-batch step over all partitions; 0 = full batch", ParamValidators.gtEq(0));
+        return new IntParam(this, "batchSize", "rows per mini-batch step over all partitions; 0 = full batch", checkedBy(v -> TrainingConfig.defaults().withBatchSize((Integer) v)));
     }
 
     default LongParam seed() {
@@ -208,7 +210,7 @@ public interface NeuralNetParams extends Params {
 
     default DoubleParam tol() {
         return new DoubleParam(this, "tol", "stop when 3 epochs in a row fail to improve the best train loss by this "
-                + "fraction (>= 0; 0 never stops early)", ParamValidators.gtEq(0));
+                + "fraction (>= 0; 0 never stops early)", checkedBy(v -> TrainingConfig.defaults().withTol((Double) v)));
     }
 
     default Param<String> initMode() {
@@ -226,7 +228,7 @@ public interface NeuralNetParams extends Params {
     }
 
     default IntParam aggregationDepth() {
-        return new IntParam(this, "aggregationDepth", "depth of treeAggregate (>= 1)", ParamValidators.gtEq(1));
+        return new IntParam(this, "aggregationDepth", "depth of treeAggregate (>= 1)", checkedBy(v -> TrainingConfig.defaults().withAggregationDepth((Integer) v)));
     }
 
     default IntParam blockSize() {
@@ -237,7 +239,7 @@ public interface NeuralNetParams extends Params {
     default IntParam chunkSize() {
         return new IntParam(this, "chunkSize", "rows per matrix product of the training kernel (> 0): a cached block or a "
                 + "mini-batch is run through the layers in chunks of this many rows (Spark's MultilayerPerceptronClassifier "
-                + "calls this blockSize)", ParamValidators.gt(0));
+                + "calls this blockSize)", checkedBy(v -> TrainingConfig.defaults().withChunkSize((Integer) v)));
     }
 
     default Param<String> validationIndicatorCol() {
@@ -342,6 +344,21 @@ public interface NeuralNetParams extends Params {
 
     default boolean getStandardization() {
         return (Boolean) getOrDefault(standardization());
+    }
+
+    /**
+     * A Param validator that runs the setting's own check (in {@link TrainingConfig} or {@link LearningRateSchedule}),
+     * so that a bad value is refused when set with the same message the command line shows, not Spark's generic one.
+     */
+    static Function1<Object, Object> checkedBy(SettingCheck check) {
+        return valid((Object v) -> {
+            check.accept(v);
+            return true;
+        });
+    }
+
+    /** A setting's own check: throws IllegalArgumentException with its message when the value is out of range. */
+    interface SettingCheck extends java.util.function.Consumer<Object>, java.io.Serializable {
     }
 
     /** The defaults: a user who sets nothing else gets a sound model in reasonable time. */

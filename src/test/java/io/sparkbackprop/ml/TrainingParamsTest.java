@@ -66,8 +66,12 @@ class TrainingParamsTest {
         assertEquals("adamw", back.getOptimizer());
         assertEquals(4, back.getLocalSteps());
         assertEquals(1, new NeuralNetRegressor().getLocalSteps(), "synchronous by default");
-        assertThrows(IllegalArgumentException.class, () -> new NeuralNetRegressor().setLocalSteps(0));
-        assertThrows(IllegalArgumentException.class, () -> new NeuralNetRegressor().setDropout(1.0));
+        // The message the command line shows for the same values (TrainingCommandsTest), not Spark's generic one.
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> new NeuralNetRegressor().setLocalSteps(0));
+        assertTrue(zero.getMessage().contains("local steps (--local-steps, localSteps) must be at least 1 (1 = synchronous), got 0"),
+                zero.getMessage());
+        IllegalArgumentException dropout = assertThrows(IllegalArgumentException.class, () -> new NeuralNetRegressor().setDropout(1.0));
+        assertTrue(dropout.getMessage().contains("dropout (--dropout, dropout) must be in [0, 1), got 1.0"), dropout.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new NeuralNetRegressor().setLrSchedule("linear"));
         assertThrows(IllegalArgumentException.class, () -> new NeuralNetRegressor().setOptimizer("lbfgs"));
         assertTrue(new NeuralNetRegressor().explainParams().contains("the optimizer: sgd, momentum, adam, adamw, rmsprop, adagrad"));
