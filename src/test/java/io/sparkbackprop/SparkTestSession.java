@@ -8,6 +8,7 @@ public final class SparkTestSession {
     }
 
     public static SparkSession start(String appName) {
+        io.sparkbackprop.nn.Blas.chooseFirst();
         return SparkSession.builder()
                 .master("local[2]")
                 .appName(appName)

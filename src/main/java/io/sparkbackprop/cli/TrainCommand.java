@@ -5,7 +5,6 @@ import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
-import io.sparkbackprop.runtime.BlasReport;
 import io.sparkbackprop.train.Checkpoints;
 import io.sparkbackprop.train.OptimizerKind;
 import io.sparkbackprop.train.ProgressBar;
@@ -19,7 +18,6 @@ import io.sparkbackprop.train.TrainingResult;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -147,13 +145,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** What the log says before the first step: the BLAS of driver and executors, the data and the settings. */
+    /** What the log says before the first step (after the pipeline's BLAS report): the data and the settings. */
     private static void logRun(TrainingSet train, TrainingSet test, TrainingConfig config) {
-        String driverBlas = BlasReport.describeThisJvm();
-        Map<String, String> executorBlas = BlasReport.probeExecutors(train.blocks());
-        LOG.info(BlasReport.summary(driverBlas, executorBlas));
-        String slowBlas = BlasReport.warning(driverBlas, executorBlas);
-        if (slowBlas != null) LOG.warn(slowBlas);
         LOG.info("training on {} rows in {} partitions, testing on {} rows; {} epochs, batch {}, {} (learning rate {})",
                 train.rows(), train.numPartitions(), test == null ? 0 : test.rows(), config.epochs(),
                 config.batchSize() == 0 ? "full" : config.batchSize(), config.optimizer().id(), config.learningRate());

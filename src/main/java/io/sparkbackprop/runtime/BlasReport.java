@@ -16,26 +16,65 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
- * Which BLAS the forward and backward passes run on, in the driver and in each executor.
- * {@code dev.ludovic.netlib} picks at start-up: {@code JNIBLAS} when the system has a native
- * {@code libblas.so.3} (OpenBLAS after {@code apt-get install libopenblas0}), else {@code VectorBLAS} (Java
- * Vector API) or {@code Java11BLAS}. Native OpenBLAS is several times faster here (about 90 vs 9–25
- * GFLOP/s dgemm), and every node decides for itself, so a node without it silently slows every step:
- * hence a report from the executors themselves.
+ * Which BLAS the forward and backward passes run on, in the driver and in each executor, and how fast it is
+ * there. Each JVM decides for itself ({@link Blas}): the OpenBLAS bundled in the app jar, else the system's
+ * {@code libblas.so.3}, else the Java Vector API. A node that ends up on a Java BLAS, or on a native one that
+ * does not know its CPU (an old OpenBLAS picks a generic kernel, slower than Java), silently slows every step:
+ * hence a report from the executors themselves, with a dgemm rate measured on the spot (a few milliseconds).
  */
 public final class BlasReport {
-    static final String ADVICE = "install native OpenBLAS (apt-get install libopenblas0) on every node: see README.md, Native BLAS";
+    static final String ADVICE = "the bundled OpenBLAS did not load there (see its reason in this log line; unset "
+            + "SPARK_BACKPROP_BLAS and -D" + "dev.ludovic.netlib.blas.nativeLibPath to use it), or install a native OpenBLAS on every node: "
+            + "see README.md, Native BLAS";
+    static final String SLOWER = "far below what this CPU does";
+    static final String SLOW_ADVICE = "this native BLAS does not know the CPU (an OpenBLAS older than it picks a generic kernel): use the bundled OpenBLAS (unset "
+            + "SPARK_BACKPROP_BLAS and dev.ludovic.netlib.blas.nativeLibPath), or set OPENBLAS_CORETYPE for an older OpenBLAS: "
+            + "see README.md, Native BLAS";
 
     private BlasReport() {
     }
 
-    /** This JVM's BLAS, e.g. "JNIBLAS (native: /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3)". */
+    /**
+     * This JVM's BLAS and its dgemm rate, e.g. "JNIBLAS (native: /tmp/spark-backprop-openblas-…/libopenblas.so.0),
+     * 50 GFLOP/s dgemm"; a native BLAS slower than netlib's Java one on this CPU says so.
+     */
     public static String describeThisJvm() {
         // The instance the network math actually calls.
         String impl = Blas.name();
-        if (!isNative(impl)) return impl + " (Java)";
+        double rate = Blas.gflops();
+        if (!isNative(impl)) {
+            return String.format(java.util.Locale.ROOT, "%s (Java; bundled OpenBLAS %s), %.0f GFLOP/s dgemm", impl, Blas.bundled(), rate);
+        }
         List<String> libs = nativeLibraries();
-        return impl + " (native: " + (libs.isEmpty() ? "library not identified" : String.join(", ", libs)) + ")";
+        String described = String.format(java.util.Locale.ROOT, "%s (native: %s), %.0f GFLOP/s dgemm", impl,
+                libs.isEmpty() ? "library not identified" : String.join(", ", libs), rate);
+        CpuFloor floor = CpuFloor.ofThisMachine();
+        return floor != null && rate < floor.gflops()
+                ? described + String.format(java.util.Locale.ROOT, ", %s (%s: at least %.0f)", SLOWER, floor.simd(), floor.gflops()) : described;
+    }
+
+    /**
+     * The dgemm rate below which a native BLAS is plainly not using this CPU's vector units, from the SIMD flags in
+     * /proc/cpuinfo: one core does 16 double FLOP a cycle with AVX-512 FMA and 8 with AVX2 FMA, so at 2 GHz a BLAS that
+     * uses them gets well over 20 and 10 GFLOP/s; a generic kernel (an OpenBLAS older than the CPU) gets a few.
+     */
+    record CpuFloor(String simd, double gflops) {
+        static CpuFloor ofThisMachine() {
+            try {
+                String flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags")).findFirst()
+                        .orElse("");
+                return of(flags);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        static CpuFloor of(String flagsLine) {
+            java.util.Set<String> flags = java.util.Set.of(flagsLine.replaceFirst("^[^:]*:", "").trim().split("\\s+"));
+            if (flags.contains("avx512f")) return new CpuFloor("AVX-512", 20);
+            if (flags.contains("avx2") && flags.contains("fma")) return new CpuFloor("AVX2", 10);
+            return null;
+        }
     }
 
     static boolean isNative(String description) {
@@ -101,14 +140,26 @@ public final class BlasReport {
         return "BLAS on the driver: " + driver + (executorPart.isEmpty() ? "" : "; on " + executorPart);
     }
 
-    /** A warning when the driver or an executor runs a Java BLAS, else null. */
+    /** A warning when the driver or an executor runs a Java BLAS, or a native one slower than Java there, else null. */
     public static String warning(String driver, Map<String, String> executors) {
+        List<String> onJava = new ArrayList<>();
         List<String> slow = new ArrayList<>();
-        if (!isNative(driver)) slow.add("the driver");
+        java.util.function.BiConsumer<String, String> check = (who, blas) -> {
+            if (!isNative(blas)) onJava.add(who);
+            else if (blas.contains(SLOWER)) slow.add(who);
+        };
+        check.accept("the driver", driver);
         executors.forEach((id, blas) -> {
-            if (!isNative(blas) && !"driver".equals(id)) slow.add("executor " + id);
+            if (!"driver".equals(id)) check.accept("executor " + id, blas);
         });
-        if (slow.isEmpty()) return null;
-        return String.join(", ", slow) + (slow.size() == 1 ? " runs" : " run") + " a Java BLAS, several times slower than native: " + ADVICE;
+        List<String> parts = new ArrayList<>();
+        if (!onJava.isEmpty()) {
+            parts.add(String.join(", ", onJava) + (onJava.size() == 1 ? " runs" : " run") + " a Java BLAS, several times slower than native: "
+                    + ADVICE);
+        }
+        if (!slow.isEmpty()) {
+            parts.add(String.join(", ", slow) + (slow.size() == 1 ? " runs" : " run") + " a native BLAS " + SLOWER + ": " + SLOW_ADVICE);
+        }
+        return parts.isEmpty() ? null : String.join("; ", parts);
     }
 }

@@ -6,6 +6,7 @@ import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Scaling;
 import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.runtime.BlasReport;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.spark.api.java.JavaRDD;
@@ -140,6 +141,7 @@ public final class TrainingPipeline {
             }
             TrainingListener listeners = checkpoints == null || checkpointEvery <= 0 ? listener
                     : TrainingListener.all(listener, new CheckpointWriter(checkpoints, checkpointEvery, topology, scaling, settings));
+            logBlas(trainSet);
             beforeTraining.accept(trainSet, testSet);
             TrainingResult result = new Trainer(sc, config).fit(topology, start, trainSet, testSet, listeners);
             return new Outcome(new Network(topology, result.weights(), scaling), result, trainSet.rows(),
@@ -148,6 +150,15 @@ public final class TrainingPipeline {
             trainSet.unpersist();
             if (testSet != null) testSet.unpersist();
         }
+    }
+
+    /** Which BLAS the driver and every executor runs, measured where the steps will run; a warning with the remedy when slow. */
+    private static void logBlas(TrainingSet train) {
+        String driver = BlasReport.describeThisJvm();
+        Map<String, String> executors = BlasReport.probeExecutors(train.blocks());
+        LOG.info(BlasReport.summary(driver, executors));
+        String slow = BlasReport.warning(driver, executors);
+        if (slow != null) LOG.warn(slow);
     }
 
     private double[] initialWeights() {
