@@ -37,6 +37,11 @@ public final class DataOptions {
             + "logged) instead of stopping with an error.")
     boolean dropInvalid;
 
+    @Option(names = "--keep-partitioning", description = "Train on the input's partitions as they are; by default more "
+            + "partitions than the task slots (Spark's defaultParallelism) are merged into that many, since each step runs a "
+            + "task per partition.")
+    boolean keepPartitioning;
+
     @Option(names = "--block-size", defaultValue = "4096", description = "Rows per cached block (its rows are multiplied --chunk-size at a time). Default: ${DEFAULT-VALUE}")
     int blockSize;
 

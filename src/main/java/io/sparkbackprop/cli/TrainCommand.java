@@ -124,6 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .initializer(network.initializer().orElse(null))
                     .standardize(data.standardize, data.standardize && topology.loss() == Loss.MSE)
                     .checkpoints(checkpoints, checkpoints == null ? 0 : checkpoint.every, checkpoint.resume)
+                    .keepPartitioning(data.keepPartitioning)
                     .listener(progress)
                     .beforeTraining((train, test) -> logRun(train, test, config))
                     .run(inputs.data());

@@ -170,6 +170,11 @@ public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, N
         return this;
     }
 
+    public NeuralNetClassifier setKeepPartitioning(boolean v) {
+        set(keepPartitioning(), v);
+        return this;
+    }
+
     public NeuralNetClassifier setValidationIndicatorCol(String v) {
         set(validationIndicatorCol(), v);
         return this;

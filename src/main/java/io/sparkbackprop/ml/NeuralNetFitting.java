@@ -73,6 +73,7 @@ final class NeuralNetFitting {
                 // A fit with a checkpoint directory continues from its latest checkpoint, as Spark's own estimators would not
                 // recompute what a checkpoint holds.
                 .checkpoints(checkpoints, checkpointing ? p.getCheckpointInterval() : 0, checkpointing)
+                .keepPartitioning(p.getKeepPartitioning())
                 .listener(new ProgressLog(0))
                 .run(new TrainingPipeline.Data(train, test, input::release, noRows));
         TrainingResult result = run.result();

@@ -236,6 +236,11 @@ public interface NeuralNetParams extends Params {
                 + "are chunkSize (what Spark's MultilayerPerceptronClassifier calls blockSize)", ParamValidators.gt(0));
     }
 
+    default BooleanParam keepPartitioning() {
+        return new BooleanParam(this, "keepPartitioning", "train on the input's partitions as they are; false (default) merges "
+                + "more partitions than the task slots (defaultParallelism) into that many, since each step runs a task per partition");
+    }
+
     default IntParam chunkSize() {
         return new IntParam(this, "chunkSize", "rows per matrix product of the training kernel (> 0): a cached block or a "
                 + "mini-batch is run through the layers in chunks of this many rows (Spark's MultilayerPerceptronClassifier "
@@ -330,6 +335,10 @@ public interface NeuralNetParams extends Params {
         return (Integer) getOrDefault(blockSize());
     }
 
+    default boolean getKeepPartitioning() {
+        return (Boolean) getOrDefault(keepPartitioning());
+    }
+
     default int getChunkSize() {
         return (Integer) getOrDefault(chunkSize());
     }
@@ -375,6 +384,7 @@ public interface NeuralNetParams extends Params {
         p.setDefault(p.aggregationDepth(), 1);
         p.setDefault(p.blockSize(), 4096);
         p.setDefault(p.chunkSize(), TrainingConfig.defaults().chunkSize());
+        p.setDefault(p.keepPartitioning(), false);
         p.setDefault(p.weightCol(), "");
         p.setDefault(p.validationIndicatorCol(), "");
         p.setDefault(p.standardization(), false);

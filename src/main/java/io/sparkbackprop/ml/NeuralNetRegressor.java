@@ -179,6 +179,11 @@ public final class NeuralNetRegressor extends Regressor<Vector, NeuralNetRegress
         return this;
     }
 
+    public NeuralNetRegressor setKeepPartitioning(boolean v) {
+        set(keepPartitioning(), v);
+        return this;
+    }
+
     public NeuralNetRegressor setValidationIndicatorCol(String v) {
         set(validationIndicatorCol(), v);
         return this;

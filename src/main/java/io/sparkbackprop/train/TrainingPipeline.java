@@ -52,6 +52,7 @@ public final class TrainingPipeline {
     private Checkpoints checkpoints;
     private int checkpointEvery;
     private boolean resume;
+    private boolean keepPartitioning;
     private TrainingListener listener = TrainingListener.NONE;
     private BiConsumer<TrainingSet, TrainingSet> beforeTraining = (train, test) -> { };
 
@@ -104,6 +105,16 @@ public final class TrainingPipeline {
         return this;
     }
 
+    /**
+     * Train on the input's partitions as they are. By default blocks in more partitions than the cluster has task slots
+     * ({@code defaultParallelism}) are merged, contiguously, into that many: every step is one task per partition, and
+     * 200 partitions (Spark's default after a shuffle or join) would pay 200 task launches a step.
+     */
+    public TrainingPipeline keepPartitioning(boolean keep) {
+        this.keepPartitioning = keep;
+        return this;
+    }
+
     public TrainingPipeline listener(TrainingListener l) {
         this.listener = l;
         return this;
@@ -122,8 +133,9 @@ public final class TrainingPipeline {
         Scaling scaling = saved != null ? saved.network().scaling()
                 : startModel != null ? startModel.scaling()
                 : Standardizer.fit(data.train(), topology.inputSize(), topology.labelWidth(), scaleFeatures, scaleLabels);
-        JavaRDD<Block> train = scaling == null ? data.train() : Standardizer.apply(data.train(), scaling);
-        JavaRDD<Block> test = data.test() == null ? null : scaling == null ? data.test() : Standardizer.apply(data.test(), scaling);
+        JavaRDD<Block> train = partitioned(scaling == null ? data.train() : Standardizer.apply(data.train(), scaling), "training");
+        JavaRDD<Block> test = data.test() == null ? null
+                : partitioned(scaling == null ? data.test() : Standardizer.apply(data.test(), scaling), "test");
         TrainingSet trainSet = TrainingSet.cache(train, "train");
         TrainingSet testSet = test == null ? null : TrainingSet.cache(test, "test");
         // The blocks hold the rows now: the sources' caches would only double the memory.
@@ -150,6 +162,14 @@ public final class TrainingPipeline {
             trainSet.unpersist();
             if (testSet != null) testSet.unpersist();
         }
+    }
+
+    private JavaRDD<Block> partitioned(JavaRDD<Block> blocks, String which) {
+        int slots = sc.defaultParallelism();
+        if (keepPartitioning || blocks.getNumPartitions() <= slots) return blocks;
+        LOG.info("the {} rows' {} partitions are merged into {}, the task slots (--keep-partitioning, keepPartitioning keeps them)",
+                which, blocks.getNumPartitions(), slots);
+        return ContiguousCoalescer.toAtMost(blocks, slots);
     }
 
     /** Which BLAS the driver and every executor runs, measured where the steps will run; a warning with the remedy when slow. */
