@@ -9,7 +9,6 @@ import io.sparkbackprop.train.Checkpoints;
 import io.sparkbackprop.train.OptimizerKind;
 import io.sparkbackprop.train.ProgressBar;
 import io.sparkbackprop.train.ProgressLog;
-import io.sparkbackprop.train.Trainer;
 import io.sparkbackprop.train.TrainingConfig;
 import io.sparkbackprop.train.TrainingListener;
 import io.sparkbackprop.train.TrainingPipeline;
@@ -113,9 +112,12 @@ public final class TrainCommand implements Callable<Integer> {
         SparkSession spark = SparkSession.builder().config(master.conf("spark-backprop train")).getOrCreate();
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            Inputs inputs = Inputs.load(spark, data, network, initial, seed);
-            Topology topology = inputs.topology();
             Checkpoints checkpoints = checkpoint.dir == null ? null : new Checkpoints(checkpoint.dir, sc.hadoopConfiguration());
+            // A checkpoint fixes the topology (and the classes) as a model to start from would: resuming needs only the
+            // same data and run options, not the network options again.
+            Network resumed = checkpoint.resume ? checkpoints.latest().map(Checkpoints.Saved::network).orElse(null) : null;
+            Inputs inputs = Inputs.load(spark, data, network, resumed != null ? resumed : initial, seed);
+            Topology topology = inputs.topology();
             // The bar first: it wipes itself before the epoch's log line.
             TrainingListener progress = TrainingListener.all(ProgressBar.onTerminal(), new ProgressLog(logEvery));
             LOG.info("network {}", topology);

@@ -31,6 +31,18 @@ public final class NeuralNetTrainingSummary implements Serializable {
         return history.stream().mapToDouble(EpochRecord::testAccuracy).toArray();
     }
 
+    /** The earlier name of {@link #testLossHistory()}. */
+    @Deprecated
+    public double[] validationLossHistory() {
+        return testLossHistory();
+    }
+
+    /** The earlier name of {@link #testAccuracyHistory()}. */
+    @Deprecated
+    public double[] validationAccuracyHistory() {
+        return testAccuracyHistory();
+    }
+
     /** Train loss of each epoch: the mean of its mini-batch losses, each taken before its update. */
     public double[] trainLossHistory() {
         return history.stream().mapToDouble(EpochRecord::trainLoss).toArray();

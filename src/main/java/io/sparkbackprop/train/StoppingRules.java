@@ -100,13 +100,6 @@ final class StoppingRules {
             return bestEpoch;
         }
 
-        double bestLoss() {
-            return bestLoss;
-        }
-
-        int stale() {
-            return stale;
-        }
     }
 
     private StoppingRules() {

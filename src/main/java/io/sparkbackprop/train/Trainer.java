@@ -55,8 +55,9 @@ public final class Trainer {
         List<EpochRecord> history = new ArrayList<>(start.history());
         StoppingRules.Tol tol = new StoppingRules.Tol(config.tol(), start);
         StoppingRules.Early early = new StoppingRules.Early(config.earlyStopping(), start, w::clone);
-        // The stopping rules first: their bookkeeping is in the state the other listeners (checkpoints) are handed.
-        TrainingListener listeners = TrainingListener.all(tol, early, listener);
+        // The stopping rules keep their bookkeeping in onEpoch, before any afterEpoch builds a state (a checkpoint's);
+        // after the caller's listeners, so that their "stopping" line follows the epoch's progress line.
+        TrainingListener listeners = TrainingListener.all(listener, tol, early);
         long[] steps = {start.steps()};
         if (start.epoch() > 0 && listeners.stopRequested()) {
             LOG.info("the saved run had already stopped after epoch {}", start.epoch());

@@ -38,7 +38,7 @@ public final class TrainingPipeline {
      *
      * @param settings what a resumed run must share with this one (see {@link CheckpointWriter#settingsOf})
      */
-    public record Outcome(Network network, TrainingResult result, long trainRows, long testRows, Map<String, String> settings) {
+    public record Outcome(Network network, TrainingResult result, long testRows, Map<String, String> settings) {
     }
 
     private final JavaSparkContext sc;
@@ -71,12 +71,8 @@ public final class TrainingPipeline {
         return this;
     }
 
-    /** Start from these flat weights (null: the initializer's). */
+    /** Start from these flat weights (null: the initializer's); a starting model wins over them. */
     public TrainingPipeline startWeights(double[] weights) {
-        if (weights != null && weights.length != topology.numParams()) {
-            throw new IllegalArgumentException("the initial weights (initialWeights) have " + weights.length + " values but a " + topology
-                    + " network has " + topology.numParams());
-        }
         this.startWeights = weights;
         return this;
     }
@@ -127,6 +123,8 @@ public final class TrainingPipeline {
     }
 
     public Outcome run(Data data) {
+        // Known before any row is read: no reason to cache the data first.
+        if (config.earlyStopping() > 0 && data.test() == null) throw new IllegalArgumentException(TrainingConfig.EARLY_STOPPING_NEEDS_TEST_ROWS);
         Checkpoints.Saved saved = resume && checkpoints != null ? checkpoints.latest().orElse(null) : null;
         if (resume && checkpoints != null && saved == null) LOG.info("no checkpoint in {} yet: starting from the beginning", checkpoints);
         // Decided before any block is scaled: a checkpoint's scaling is the one its weights were trained under.
@@ -156,8 +154,7 @@ public final class TrainingPipeline {
             logBlas(trainSet);
             beforeTraining.accept(trainSet, testSet);
             TrainingResult result = new Trainer(sc, config).fit(topology, start, trainSet, testSet, listeners);
-            return new Outcome(new Network(topology, result.weights(), scaling), result, trainSet.rows(),
-                    testSet == null ? 0 : testSet.rows(), settings);
+            return new Outcome(new Network(topology, result.weights(), scaling), result, testSet == null ? 0 : testSet.rows(), settings);
         } finally {
             trainSet.unpersist();
             if (testSet != null) testSet.unpersist();
@@ -183,7 +180,13 @@ public final class TrainingPipeline {
 
     private double[] initialWeights() {
         if (startModel != null) return startModel.weights().clone();
-        if (startWeights != null) return startWeights.clone();
+        if (startWeights != null) {
+            if (startWeights.length != topology.numParams()) {
+                throw new IllegalArgumentException("the initial weights (initialWeights) have " + startWeights.length + " values but a "
+                        + topology + " network has " + topology.numParams());
+            }
+            return startWeights.clone();
+        }
         Initializer init = initializer != null ? initializer : Initializer.defaultFor(topology);
         return init.initialize(topology, config.seed());
     }

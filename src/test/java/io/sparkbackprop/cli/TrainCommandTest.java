@@ -105,6 +105,30 @@ class TrainCommandTest {
         assertEquals(Activation.RELU, net.topology().activation(0));
     }
 
+    /** A resumed run takes its network from the checkpoint, so the command needs no network options again. */
+    @Test
+    void resumingTakesTheCheckpointsNetworkAndEndsLikeTheUninterruptedRun() throws IOException {
+        String ckpt = dir.resolve("ckpt").toString();
+        String[] common = {"--rows", "2000", "--batch-size", "256", "--seed", "4", "--partitions", "2", "--checkpoint-dir", ckpt};
+        Run first = train(concat(common, "--layers", "12", "--activation", "tanh", "--epochs", "2", "--output", dir.resolve("a").toString()));
+        assertEquals(0, first.exitCode(), first.err());
+        Run resumed = train(concat(common, "--resume", "--epochs", "4", "--output", dir.resolve("b").toString()));
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        Run straight = train("--rows", "2000", "--batch-size", "256", "--seed", "4", "--partitions", "2", "--layers", "12",
+                "--activation", "tanh", "--epochs", "4", "--output", dir.resolve("c").toString());
+        assertEquals(0, straight.exitCode(), straight.err());
+        Network b = ModelJson.read(dir.resolve("b/model.json"));
+        assertEquals(List.of(10, 12, 1), java.util.Arrays.stream(b.topology().sizes()).boxed().toList());
+        assertEquals(Activation.TANH, b.topology().activation(0));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ModelJson.read(dir.resolve("c/model.json")).weights(), b.weights(), 0.0);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void standardizedModelsPredictInLabelUnits() throws IOException {
         // y = 1000·x0 + 5000: a linear network on standardized data must learn it and answer in label units.

@@ -64,4 +64,29 @@ class KryoRegistrationTest {
         assertArrayEquals(b.features(), back.features());
         assertArrayEquals(b.labels(), back.labels());
     }
+
+    /**
+     * predict and evaluate broadcast a Network, which Kryo serializes without registration (as the conf runs it): its
+     * topology's layers, activations and loss, the weights and the scaling must all come back.
+     */
+    @Test
+    void aNetworkSurvivesKryoAsABroadcastShipsIt() throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of("conf/spark-defaults.conf"))) {
+            p.load(r);
+        }
+        SparkConf conf = new SparkConf(false);
+        for (String k : p.stringPropertyNames()) conf.set(k, p.getProperty(k));
+        SerializerInstance ser = new KryoSerializer(conf).newInstance();
+        io.sparkbackprop.nn.Topology t = io.sparkbackprop.nn.Topology.input(3).layer(4, io.sparkbackprop.nn.Activation.TANH)
+                .output(2, io.sparkbackprop.nn.Loss.CROSS_ENTROPY);
+        double[] w = io.sparkbackprop.nn.Initializer.XAVIER.initialize(t, 1);
+        io.sparkbackprop.nn.Scaling s = new io.sparkbackprop.nn.Scaling(new double[] {1, 2, 3}, new double[] {2, 2, 2}, null, null);
+        io.sparkbackprop.nn.Network net = new io.sparkbackprop.nn.Network(t, w, s);
+        io.sparkbackprop.nn.Network back = roundTrip(ser, net);
+        assertEquals(t, back.topology());
+        assertEquals(t.layer(1).toString(), back.topology().layer(1).toString());
+        assertArrayEquals(w, back.weights());
+        assertArrayEquals(net.predict(new double[] {0.5, -1, 2}), back.predict(new double[] {0.5, -1, 2}), 0.0);
+    }
 }
