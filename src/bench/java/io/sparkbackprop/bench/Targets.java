@@ -26,7 +26,7 @@ public record Targets(Map<String, Target> byKey, String source) {
     /** Every figure's key, in the order the report lists the figures. */
     public static final List<String> KEYS = List.of(
             "mllib.iteration", "mllib.iteration-float",
-            "blas.kernel", "blas.kernel-float",
+            "blas.kernel", "blas.kernel-float", "blas.bundled-vs-java",
             "speedup.cluster",
             "accuracy.adam", "accuracy.local-steps",
             "memory.cache",

@@ -37,6 +37,7 @@ class TargetsTest {
         assertEquals(expected, t.byKey());
         assertNull(t.get("levers.kryo"));
         assertNull(t.get("blas.kernel-float"));
+        assertNull(t.get("blas.bundled-vs-java"));
         assertEquals("bench-targets.properties", t.source());
     }
 
