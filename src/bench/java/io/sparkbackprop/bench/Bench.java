@@ -110,6 +110,10 @@ public final class Bench {
             }
             train.unpersist();
             data.unpersist();
+            if (s.runs("partitions")) {
+                LOG.info("partitions: training on input in {} partitions vs in defaultParallelism", ManyPartitions.WIDE);
+                figures.addAll(ManyPartitions.run(sc, s));
+            }
         } finally {
             spark.stop();
         }
