@@ -114,6 +114,10 @@ public final class Bench {
                 LOG.info("partitions: training on input in {} partitions vs in defaultParallelism", ManyPartitions.WIDE);
                 figures.addAll(ManyPartitions.run(sc, s));
             }
+            if (s.runs("rows")) {
+                LOG.info("rows: mini-batch steps on {} vs {} cached rows", s.manyRows(), s.fewRows());
+                figures.add(ManyRows.run(sc, partitions, s));
+            }
         } finally {
             spark.stop();
         }

@@ -31,14 +31,14 @@ final class ManyPartitions {
     static final int WIDE = 200;
     static final int EPOCHS = 3;
     static final int BATCH = 1024;
-    /** Friedman #1's 10 features, two relu layers of 64, one linear output under MSE. */
+    /** Friedman #1's 10 features, two relu layers of 64, one linear output under MSE; also the rows section's network. */
     static final Topology NETWORK = Topology.input(Friedman1.FEATURES).layer(64, Activation.RELU).layer(64, Activation.RELU)
             .output(1, Loss.MSE);
 
     private ManyPartitions() {
     }
 
-    /** Mini-batch Adam at batch 1,024 without evaluations. */
+    /** Mini-batch Adam at batch 1,024 without evaluations: the runs of this section and of the rows section. */
     static TrainingConfig miniBatchAdam(BenchSettings s, int epochs) {
         return TrainingConfig.defaults().withEpochs(epochs).withBatchSize(BATCH).withLearningRate(1e-3).withSeed(s.seed())
                 .withEvalEvery(Integer.MAX_VALUE);

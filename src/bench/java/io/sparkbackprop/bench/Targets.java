@@ -34,6 +34,7 @@ public record Targets(Map<String, Target> byKey, String source) {
             "memory.driver-heap", "memory.executor-heap",
             "levers.native-blas", "levers.work-buffers", "levers.chunk-32", "levers.chunk-128", "levers.chunk-2048", "levers.depth",
             "partitions.two-hundred", "partitions.kept",
+            "rows.two-million",
             "speedup.two-cores",
             "levers.kryo");
 

@@ -51,7 +51,7 @@ class BenchCommandTest {
         assertEquals(List.of("mllib.iteration", "mllib.iteration-float", "blas.kernel", "blas.kernel-float", "blas.bundled-vs-java",
                 "accuracy.adam", "accuracy.local-steps", "memory.cache", "overhead.step", "memory.driver-heap", "memory.executor-heap",
                 "levers.native-blas", "levers.work-buffers", "levers.chunk-32", "levers.chunk-128", "levers.chunk-2048", "levers.depth",
-                "partitions.two-hundred", "partitions.kept", "speedup.two-cores", "levers.kryo"),
+                "partitions.two-hundred", "partitions.kept", "rows.two-million", "speedup.two-cores", "levers.kryo"),
                 report.figures().stream().map(Figure::key).toList(), report.table());
 
         Figure step = find(report, "overhead.step");
@@ -92,10 +92,11 @@ class BenchCommandTest {
                 && bundled.note().contains("bundled OpenBLAS: " + io.sparkbackprop.nn.Blas.bundled()), bundled.toString());
         assertTrue(bundled.verdict() == Figure.Verdict.INFO && Double.isFinite(bundled.baseline()), bundled.toString());
         assertEquals(io.sparkbackprop.nn.Blas.name() + "; bundled OpenBLAS: " + io.sparkbackprop.nn.Blas.bundled(), report.run().get("BLAS in this JVM"));
-        // The partitions section measured both sides (the loop above checked the amounts and the ratios), on what they say.
+        // The data-scale sections measured both sides (the loop above checked the amounts and the ratios), on what they say.
         Figure merged = find(report, "partitions.two-hundred");
         Figure kept = find(report, "partitions.kept");
-        for (Figure f : List.of(merged, kept)) {
+        Figure rows = find(report, "rows.two-million");
+        for (Figure f : List.of(merged, kept, rows)) {
             assertTrue(f.verdict() != Figure.Verdict.NOT_MEASURED && Double.isFinite(f.ours()) && Double.isFinite(f.baseline()), f.toString());
         }
         assertEquals(new Target(true, 1.2), merged.target());
@@ -103,6 +104,8 @@ class BenchCommandTest {
         assertEquals(merged.baseline(), kept.baseline(), "one baseline: the default partitioning");
         assertTrue(merged.note().contains("the pipeline trained the 200 on 2 partitions"), merged.note());
         assertTrue(kept.note().contains("200 tasks a step instead of 2"), kept.note());
+        assertEquals(new Target(true, 1.2), rows.target());
+        assertTrue(rows.metric().contains("200,000 vs 10,000 cached rows") && rows.note().contains("scaled down (--quick)"), rows.toString());
         // 400 rows × (784 + 1) doubles.
         assertEquals(400 * 785 * 8 / 1e6, cache.baseline(), 1e-9);
         assertTrue(cache.ours() / cache.baseline() > 0.95 && cache.ours() / cache.baseline() < 1.3, cache.toString());
@@ -119,7 +122,7 @@ class BenchCommandTest {
         StringWriter err = new StringWriter();
         int code = run(out, err, "--sections", "mllib,speed", "--output", dir.resolve("x").toString());
         assertEquals(2, code);
-        assertTrue(err.toString().contains("error: unknown section 'speed'; sections: mllib, accuracy, blas, overhead, memory, speedup, levers, partitions"),
+        assertTrue(err.toString().contains("error: unknown section 'speed'; sections: mllib, accuracy, blas, overhead, memory, speedup, levers, partitions, rows"),
                 err.toString());
         Path targets = dir.resolve("t.properties");
         Files.writeString(targets, "overhead = <= 2\n");

@@ -33,6 +33,7 @@ class TargetsTest {
         expected.put("memory.driver-heap", new Target(true, 1.05));
         expected.put("memory.executor-heap", new Target(true, 1.05));
         expected.put("partitions.two-hundred", new Target(true, 1.2));
+        expected.put("rows.two-million", new Target(true, 1.2));
         expected.put("speedup.two-cores", new Target(false, 1.7));
         Targets t = Targets.defaults();
         assertEquals(expected, t.byKey());
