@@ -1,6 +1,9 @@
 package io.sparkbackprop.bench;
 
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.JavaBLAS;
 import io.sparkbackprop.nn.Activation;
+import io.sparkbackprop.nn.Blas;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
@@ -74,6 +77,8 @@ public final class Bench {
                                 precision);
                         figures.add(blasFigure(r, gemm, cores, precision, s));
                     }
+                    run.put("BLAS in this JVM", Blas.name() + "; bundled OpenBLAS: " + Blas.bundled());
+                    figures.add(bundledVsJavaFigure(sigmoid, s));
                 }
                 if (!master.startsWith("local[") && !master.equals("local")) {
                     figures.add(Figure.of(SPEEDUP, "speedup.cluster", "rows/s, full batch, on " + master, "rows/s",
@@ -105,6 +110,14 @@ public final class Bench {
             }
             train.unpersist();
             data.unpersist();
+            if (s.runs("partitions")) {
+                LOG.info("partitions: training on input in {} partitions vs in defaultParallelism", ManyPartitions.WIDE);
+                figures.addAll(ManyPartitions.run(sc, s));
+            }
+            if (s.runs("rows")) {
+                LOG.info("rows: mini-batch steps on {} vs {} cached rows", s.manyRows(), s.fewRows());
+                figures.add(ManyRows.run(sc, partitions, s));
+            }
         } finally {
             spark.stop();
         }
@@ -202,6 +215,23 @@ public final class Bench {
                     + " what the products do not; a wider --chunk-size makes the products larger against it");
         }
         return f;
+    }
+
+    /**
+     * What the BLAS this JVM runs (the bundled OpenBLAS unless it could not load) brings over netlib's Java BLAS: dgemm on the
+     * kernel's products, one thread, warm, in turns ({@link GemmProbe#versus}, as the levers' native-BLAS figure).
+     */
+    private static Figure bundledVsJavaFigure(Topology sigmoid, BenchSettings s) {
+        Blas.chooseFirst(); // netlib's one instance, chosen as the library chooses it (the bundled OpenBLAS first)
+        BLAS inUse = BLAS.getInstance();
+        BLAS java = JavaBLAS.getInstance();
+        GemmProbe.Versus v = GemmProbe.versus(FlopCount.gradientGemms(sigmoid, s.chunkSize()), inUse, java, Levers.gemmTurnSeconds(s),
+                s.repeats());
+        return Figure.of(VS_BLAS, "blas.bundled-vs-java", "GFLOP/s, dgemm of the kernel's shapes: " + Blas.name() + " (in use) vs "
+                        + java.getClass().getSimpleName() + " (netlib's Java BLAS)", "GFLOP/s", v.oursGflops(), v.baselineGflops(),
+                s.target("blas.bundled-vs-java"), String.format(Locale.ROOT, "one thread on the driver, per CPU second, %d rows per product,"
+                        + " medians of %d turns of %.2f s after a warm-up of each (%s); the BLAS in use: %s; bundled OpenBLAS: %s",
+                        s.chunkSize(), s.repeats(), Levers.gemmTurnSeconds(s), GemmProbe.warmUpStory(v), Blas.name(), Blas.bundled()));
     }
 
     /**

@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "(784-128-10): MLlib's MultilayerPerceptronClassifier (gd per iteration; l-bfgs to a test accuracy), the BLAS's "
                 + "dgemm on the kernel's shapes, an empty treeAggregate job, local[1]. Prints a table of ratios with PASS/MISS "
                 + "against the targets and writes bench.csv and bench.json.",
-                "Sections: " + "mllib, accuracy, blas, overhead, memory, speedup, levers."})
+                "Sections: " + "mllib, accuracy, blas, overhead, memory, speedup, levers, partitions, rows."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -101,7 +101,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for data, initial weights and batch order. Default: ${DEFAULT-VALUE}")
     long seed;
 
-    @Option(names = "--quick", description = "Tiny sizes (400 rows, a few iterations and steps): checks that the bench runs, measures nothing useful.")
+    @Option(names = "--quick", description = "Tiny sizes (400 rows, a few iterations and steps; the rows section 200,000 vs 10,000 rows): checks that "
+            + "the bench runs, measures nothing useful.")
     boolean quick;
 
     @Option(names = "--targets", paramLabel = "FILE", description = "Targets to use instead of the bench's own (its "
@@ -135,11 +136,14 @@ public final class BenchCommand implements Callable<Integer> {
         Targets goals = targets == null ? Targets.defaults() : Targets.defaults().overriddenBy(targets);
         Set<String> chosen = new LinkedHashSet<>(sections == null || sections.isEmpty() ? BenchSettings.ALL_SECTIONS : sections);
         if (quick) {
-            // Small enough for a unit test: every section runs end to end on a few hundred rows.
+            // Small enough for a unit test: every section runs end to end on a few hundred rows, but for the partitions
+            // section's 4,096 (4 steps an epoch at batch 1,024) and the rows section's 200,000 vs 10,000 (a tenth of its
+            // two million vs 100,000: still seconds to generate and cache).
             return new BenchSettings(400, layers, chunkSize, partitions, mnist, 3, 1, 20, targetAccuracy, 64, learningRate, 3, 5, 400, 2, 0.05,
-                    seed, chosen, 2, 64, localLearningRate, goals);
+                    seed, chosen, 2, 64, localLearningRate, goals, 4096, 10_000, 200_000);
         }
         return new BenchSettings(rows, layers, chunkSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate,
-                maxEpochs, mllibMaxIter, speedupRows, speedupSteps, 2.0, seed, chosen, localSteps, localBatchSize, localLearningRate, goals);
+                maxEpochs, mllibMaxIter, speedupRows, speedupSteps, 2.0, seed, chosen, localSteps, localBatchSize, localLearningRate, goals,
+                BenchSettings.DEFAULT_PARTITIONS_ROWS, BenchSettings.DEFAULT_FEW_ROWS, BenchSettings.DEFAULT_MANY_ROWS);
     }
 }

@@ -28,24 +28,34 @@ import java.util.Set;
  * @param localBatchSize that runner's mini-batch
  * @param localLearningRate that runner's Adam learning rate
  * @param targets        what each figure's ratio must meet
+ * @param partitionsRows generated rows the partitions section trains on, in 200 partitions and in defaultParallelism
+ * @param fewRows        the rows section's small set: cached rows its step time is compared with
+ * @param manyRows       the rows section's large set
  */
 public record BenchSettings(int rows, int[] hidden, int chunkSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                             double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
                             int speedupRows, int speedupSteps, double gemmSeconds, long seed, Set<String> sections,
-                            int localSteps, int localBatchSize, double localLearningRate, Targets targets) {
-    public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "speedup", "levers");
+                            int localSteps, int localBatchSize, double localLearningRate, Targets targets,
+                            int partitionsRows, int fewRows, int manyRows) {
+    public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "speedup", "levers",
+            "partitions", "rows");
     /** The local-steps runner's defaults, from a sweep on the 8,000 digits (README, Performance). */
     public static final int DEFAULT_LOCAL_STEPS = 8;
     public static final int DEFAULT_LOCAL_BATCH_SIZE = 512;
     public static final double DEFAULT_LOCAL_LEARNING_RATE = 0.01;
+    /** The partitions section's rows: 20 steps an epoch at batch 1,024, so that 200 tasks a step (kept) show. */
+    public static final int DEFAULT_PARTITIONS_ROWS = 20_000;
+    /** The rows section's two sets: the step time at two million cached rows against a twentieth of them. */
+    public static final int DEFAULT_FEW_ROWS = 100_000;
+    public static final int DEFAULT_MANY_ROWS = 2_000_000;
 
-    /** With the local-steps runner's defaults and the bench's own targets. */
+    /** With the local-steps runner's and the data-scale sections' defaults and the bench's own targets. */
     public BenchSettings(int rows, int[] hidden, int chunkSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                          double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
                          int speedupRows, int speedupSteps, double gemmSeconds, long seed, Set<String> sections) {
         this(rows, hidden, chunkSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate, maxEpochs,
                 mllibMaxIter, speedupRows, speedupSteps, gemmSeconds, seed, sections, DEFAULT_LOCAL_STEPS, DEFAULT_LOCAL_BATCH_SIZE,
-                DEFAULT_LOCAL_LEARNING_RATE, Targets.defaults());
+                DEFAULT_LOCAL_LEARNING_RATE, Targets.defaults(), DEFAULT_PARTITIONS_ROWS, DEFAULT_FEW_ROWS, DEFAULT_MANY_ROWS);
     }
 
     public BenchSettings {
@@ -72,6 +82,8 @@ public record BenchSettings(int rows, int[] hidden, int chunkSize, int partition
         require(localBatchSize > 0, "--local-batch-size must be positive, got " + localBatchSize);
         require(localLearningRate > 0, "--local-learning-rate must be positive, got " + localLearningRate);
         require(targets != null, "no targets");
+        require(partitionsRows >= 10, "the partitions section needs at least 10 rows, got " + partitionsRows);
+        require(fewRows >= 10 && manyRows > fewRows, "the rows section compares more rows with fewer, got " + manyRows + " vs " + fewRows);
         hidden = hidden.clone();
         sections = Set.copyOf(sections);
     }

@@ -1,7 +1,9 @@
 package io.sparkbackprop.bench;
 
 import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.NativeBLAS;
 import io.sparkbackprop.nn.Precision;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -62,6 +64,65 @@ final class GemmProbe {
         long wall = System.nanoTime() - wall0;
         long cpu = mx.getCurrentThreadCpuTime() - cpu0;
         return new double[] {rounds * ops.flopsPerRound(), cpu / 1e9, wall / 1e9};
+    }
+
+    /** At most this long a Java BLAS is warmed up before it is timed; a native BLAS needs one round. */
+    static final double MAX_WARM_UP_SECONDS = 4.0;
+
+    /** GFLOP/s per CPU second of two BLAS on the same products, and how long each was warmed up first. */
+    record Versus(double oursGflops, double baselineGflops, double oursWarmUpSeconds, double baselineWarmUpSeconds) {
+    }
+
+    /**
+     * Medians of two BLAS on the same products in this thread: each warmed up ({@link #warmUp}), then {@code turns}
+     * turns of {@code seconds} each, taking turns.
+     */
+    static Versus versus(List<FlopCount.Gemm> gemms, BLAS ours, BLAS baseline, double seconds, int turns) {
+        double oursWarm = warmUp(gemms, ours);
+        double baselineWarm = warmUp(gemms, baseline);
+        List<Double> a = new ArrayList<>();
+        List<Double> b = new ArrayList<>();
+        for (int r = 0; r < turns; r++) {
+            a.add(gflopsPerCpuSecond(timeOnThisThread(gemms, seconds, r, ours, Precision.DOUBLE)));
+            b.add(gflopsPerCpuSecond(timeOnThisThread(gemms, seconds, r, baseline, Precision.DOUBLE)));
+        }
+        return new Versus(StepOverhead.median(a), StepOverhead.median(b), oursWarm, baselineWarm);
+    }
+
+    /**
+     * Runs the products until the JIT has compiled nothing for three rounds of 0.1 s in a row (at most
+     * {@link #MAX_WARM_UP_SECONDS}), and returns the seconds it took. A Java BLAS is compiled while it runs, in tiers:
+     * VectorBLAS plateaued at half its rate on the way and reached it after some 1.4 s alone, later in a driver whose
+     * compiler threads are busy with Spark. A native BLAS needs one round.
+     */
+    static double warmUp(List<FlopCount.Gemm> gemms, BLAS blas) {
+        long t0 = System.nanoTime();
+        if (blas instanceof NativeBLAS) {
+            timeOnThisThread(gemms, 0.05, -1, blas, Precision.DOUBLE);
+            return (System.nanoTime() - t0) / 1e9;
+        }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watched = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long compiled = watched ? jit.getTotalCompilationTime() : 0;
+        int quiet = 0;
+        while (quiet < 3 && System.nanoTime() - t0 < MAX_WARM_UP_SECONDS * 1e9) {
+            timeOnThisThread(gemms, 0.1, -1, blas, Precision.DOUBLE);
+            if (!watched) continue; // no signal: warm up for the longest
+            long now = jit.getTotalCompilationTime();
+            quiet = now == compiled ? quiet + 1 : 0;
+            compiled = now;
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** "0.05 s and 1.9 s, the latter until the JIT was quiet": for the figures' notes. */
+    static String warmUpStory(Versus v) {
+        return String.format(java.util.Locale.ROOT, "%.2f s and %.1f s, a Java BLAS until the JIT has been quiet for 0.3 s, at most %.0f s",
+                v.oursWarmUpSeconds(), v.baselineWarmUpSeconds(), MAX_WARM_UP_SECONDS);
+    }
+
+    private static double gflopsPerCpuSecond(double[] flopsCpuWall) {
+        return flopsCpuWall[0] / flopsCpuWall[1] / 1e9;
     }
 
     /** Random matrices of the products' shapes, and one call of each product per {@link #round()}. */

@@ -5,7 +5,6 @@ import dev.ludovic.netlib.blas.JavaBLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 import io.sparkbackprop.nn.Backprop;
 import io.sparkbackprop.nn.Initializer;
-import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import io.sparkbackprop.nn.Workspace;
 import io.sparkbackprop.train.TrainingConfig;
@@ -100,20 +99,16 @@ final class Levers {
                     "GFLOP/s", Double.NaN, Double.NaN, s.target("levers.native-blas"), "no native BLAS on this machine (install libopenblas0): the kernel runs on "
                             + java.getClass().getSimpleName());
         }
-        double seconds = Math.max(0.05, s.gemmSeconds() / 4);
-        List<Double> fast = new ArrayList<>();
-        List<Double> slow = new ArrayList<>();
-        for (int r = 0; r < s.repeats(); r++) {
-            fast.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, nativeBlas, Precision.DOUBLE)));
-            slow.add(gflops(GemmProbe.timeOnThisThread(gemms, seconds, r, java, Precision.DOUBLE)));
-        }
+        GemmProbe.Versus v = GemmProbe.versus(gemms, nativeBlas, java, gemmTurnSeconds(s), s.repeats());
         return Figure.of(SECTION, "levers.native-blas", "GFLOP/s on the kernel's products: native BLAS vs " + java.getClass().getSimpleName(),
-                "GFLOP/s", StepOverhead.median(fast), StepOverhead.median(slow), s.target("levers.native-blas"), "one thread on the driver, " + s.chunkSize()
-                        + " rows per product; the product uses native BLAS whenever it loads (" + nativeBlas.getClass().getSimpleName() + ")");
+                "GFLOP/s", v.oursGflops(), v.baselineGflops(), s.target("levers.native-blas"), String.format(Locale.ROOT, "one thread on the"
+                        + " driver, %d rows per product, medians of %d turns after a warm-up of each (%s); the product uses native BLAS"
+                        + " whenever it loads (%s)", s.chunkSize(), s.repeats(), GemmProbe.warmUpStory(v), nativeBlas.getClass().getSimpleName()));
     }
 
-    private static double gflops(double[] flopsCpuWall) {
-        return flopsCpuWall[0] / flopsCpuWall[1] / 1e9;
+    /** How long each BLAS runs the kernel's products per turn, here and in the blas section's bundled-vs-Java figure. */
+    static double gemmTurnSeconds(BenchSettings s) {
+        return Math.max(0.05, s.gemmSeconds() / 4);
     }
 
     /** Forward/backward over one chunk with the thread's reused workspace vs a workspace allocated per chunk. */

@@ -28,16 +28,38 @@ final class Speedup {
 
     /** Median interval between consecutive steps' ends of a run of {@code config}, leaving out the first {@code warm} steps. */
     static double medianStepSeconds(JavaSparkContext sc, TrainingSet data, Topology t, TrainingConfig config, int warm) {
+        return medianStepSeconds(sc, data, t, config, warm, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The same, ending the run after {@code maxSteps} steps even within an epoch (an epoch of two million rows at batch
+     * 1,024 is some 2,000 steps). A listener can stop a run only between epochs, so the clock ends it by throwing from
+     * {@code onStep}: the trainer calls it once the step's job is done and its broadcast destroyed, so nothing is left
+     * behind.
+     */
+    static double medianStepSeconds(JavaSparkContext sc, TrainingSet data, Topology t, TrainingConfig config, int warm, int maxSteps) {
         List<Long> stamps = new ArrayList<>();
         TrainingListener clock = new TrainingListener() {
             @Override
             public void onStep(int epoch, int step, double lossSum, double rows) {
                 stamps.add(System.nanoTime());
+                if (stamps.size() >= maxSteps) throw new EnoughSteps();
             }
         };
-        new Trainer(sc, config).fit(t, Initializer.XAVIER.initialize(t, config.seed()), data, null, clock);
+        try {
+            new Trainer(sc, config).fit(t, Initializer.XAVIER.initialize(t, config.seed()), data, null, clock);
+        } catch (EnoughSteps done) {
+            // The steps wanted were taken.
+        }
         List<Double> seconds = new ArrayList<>();
         for (int i = Math.max(1, warm); i < stamps.size(); i++) seconds.add((stamps.get(i) - stamps.get(i - 1)) / 1e9);
         return StepOverhead.median(seconds);
+    }
+
+    /** Thrown by the step clock to end a run once it has its steps. */
+    private static final class EnoughSteps extends RuntimeException {
+        EnoughSteps() {
+            super("enough steps timed", null, false, false);
+        }
     }
 }

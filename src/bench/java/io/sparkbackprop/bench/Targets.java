@@ -26,13 +26,15 @@ public record Targets(Map<String, Target> byKey, String source) {
     /** Every figure's key, in the order the report lists the figures. */
     public static final List<String> KEYS = List.of(
             "mllib.iteration", "mllib.iteration-float",
-            "blas.kernel", "blas.kernel-float",
+            "blas.kernel", "blas.kernel-float", "blas.bundled-vs-java",
             "speedup.cluster",
             "accuracy.adam", "accuracy.local-steps",
             "memory.cache",
             "overhead.step",
             "memory.driver-heap", "memory.executor-heap",
             "levers.native-blas", "levers.work-buffers", "levers.chunk-32", "levers.chunk-128", "levers.chunk-2048", "levers.depth",
+            "partitions.two-hundred", "partitions.kept",
+            "rows.two-million",
             "speedup.two-cores",
             "levers.kryo");
 

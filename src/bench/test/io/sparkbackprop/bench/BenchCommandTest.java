@@ -48,10 +48,11 @@ class BenchCommandTest {
         BenchReport report = BenchReport.readJson(output.resolve("bench.json"));
         assertEquals(report.figures(), BenchReport.readCsv(output.resolve("bench.csv")), "the CSV holds the JSON's figures");
         // Every section's figures in the report's order; a local master has no cluster rows/s.
-        assertEquals(List.of("mllib.iteration", "mllib.iteration-float", "blas.kernel", "blas.kernel-float", "accuracy.adam",
-                "accuracy.local-steps", "memory.cache", "overhead.step", "memory.driver-heap", "memory.executor-heap", "levers.native-blas",
-                "levers.work-buffers", "levers.chunk-32", "levers.chunk-128", "levers.chunk-2048", "levers.depth", "speedup.two-cores",
-                "levers.kryo"), report.figures().stream().map(Figure::key).toList(), report.table());
+        assertEquals(List.of("mllib.iteration", "mllib.iteration-float", "blas.kernel", "blas.kernel-float", "blas.bundled-vs-java",
+                "accuracy.adam", "accuracy.local-steps", "memory.cache", "overhead.step", "memory.driver-heap", "memory.executor-heap",
+                "levers.native-blas", "levers.work-buffers", "levers.chunk-32", "levers.chunk-128", "levers.chunk-2048", "levers.depth",
+                "partitions.two-hundred", "partitions.kept", "rows.two-million", "speedup.two-cores", "levers.kryo"),
+                report.figures().stream().map(Figure::key).toList(), report.table());
 
         Figure step = find(report, "overhead.step");
         assertEquals(new Target(true, 1000), step.target());
@@ -85,6 +86,26 @@ class BenchCommandTest {
                 if (!f.key().startsWith("accuracy.")) assertEquals(f.ours() / f.baseline(), f.ratio(), 1e-12 * f.ratio(), f.toString());
             }
         }
+        // The BLAS in use was measured against the Java one (the loop above checked the amounts and the ratio).
+        Figure bundled = find(report, "blas.bundled-vs-java");
+        assertTrue(bundled.metric().contains(io.sparkbackprop.nn.Blas.name() + " (in use)")
+                && bundled.note().contains("bundled OpenBLAS: " + io.sparkbackprop.nn.Blas.bundled()), bundled.toString());
+        assertTrue(bundled.verdict() == Figure.Verdict.INFO && Double.isFinite(bundled.baseline()), bundled.toString());
+        assertEquals(io.sparkbackprop.nn.Blas.name() + "; bundled OpenBLAS: " + io.sparkbackprop.nn.Blas.bundled(), report.run().get("BLAS in this JVM"));
+        // The data-scale sections measured both sides (the loop above checked the amounts and the ratios), on what they say.
+        Figure merged = find(report, "partitions.two-hundred");
+        Figure kept = find(report, "partitions.kept");
+        Figure rows = find(report, "rows.two-million");
+        for (Figure f : List.of(merged, kept, rows)) {
+            assertTrue(f.verdict() != Figure.Verdict.NOT_MEASURED && Double.isFinite(f.ours()) && Double.isFinite(f.baseline()), f.toString());
+        }
+        assertEquals(new Target(true, 1.2), merged.target());
+        assertNull(kept.target());
+        assertEquals(merged.baseline(), kept.baseline(), "one baseline: the default partitioning");
+        assertTrue(merged.note().contains("the pipeline trained the 200 on 2 partitions"), merged.note());
+        assertTrue(kept.note().contains("200 tasks a step instead of 2"), kept.note());
+        assertEquals(new Target(true, 1.2), rows.target());
+        assertTrue(rows.metric().contains("200,000 vs 10,000 cached rows") && rows.note().contains("scaled down (--quick)"), rows.toString());
         // 400 rows × (784 + 1) doubles.
         assertEquals(400 * 785 * 8 / 1e6, cache.baseline(), 1e-9);
         assertTrue(cache.ours() / cache.baseline() > 0.95 && cache.ours() / cache.baseline() < 1.3, cache.toString());
@@ -101,7 +122,7 @@ class BenchCommandTest {
         StringWriter err = new StringWriter();
         int code = run(out, err, "--sections", "mllib,speed", "--output", dir.resolve("x").toString());
         assertEquals(2, code);
-        assertTrue(err.toString().contains("error: unknown section 'speed'; sections: mllib, accuracy, blas, overhead, memory, speedup, levers"),
+        assertTrue(err.toString().contains("error: unknown section 'speed'; sections: mllib, accuracy, blas, overhead, memory, speedup, levers, partitions, rows"),
                 err.toString());
         Path targets = dir.resolve("t.properties");
         Files.writeString(targets, "overhead = <= 2\n");

@@ -32,11 +32,15 @@ class TargetsTest {
         expected.put("overhead.step", new Target(true, 1.5));
         expected.put("memory.driver-heap", new Target(true, 1.05));
         expected.put("memory.executor-heap", new Target(true, 1.05));
+        expected.put("partitions.two-hundred", new Target(true, 1.2));
+        expected.put("rows.two-million", new Target(true, 1.2));
         expected.put("speedup.two-cores", new Target(false, 1.7));
         Targets t = Targets.defaults();
         assertEquals(expected, t.byKey());
         assertNull(t.get("levers.kryo"));
         assertNull(t.get("blas.kernel-float"));
+        assertNull(t.get("blas.bundled-vs-java"));
+        assertNull(t.get("partitions.kept"));
         assertEquals("bench-targets.properties", t.source());
     }
 
