@@ -107,7 +107,8 @@ final class ManyPartitions {
                 .beforeTraining((train, test) -> firstStep[0] = System.nanoTime())
                 .run(new TrainingPipeline.Data(sameRows(sc, rows, partitions, s.seed()), null, null, null));
         long t1 = System.nanoTime();
-        if (outcome.trainRows() != rows) throw new IllegalStateException("trained on " + outcome.trainRows() + " rows, not " + rows);
+        String trained = outcome.settings().get("rows");
+        if (!Long.toString(rows).equals(trained)) throw new IllegalStateException("trained on " + trained + " rows, not " + rows);
         return new Run((t1 - t0) / 1e9, (firstStep[0] - t0) / 1e9, outcome.settings().getOrDefault("partitions", "?"));
     }
 

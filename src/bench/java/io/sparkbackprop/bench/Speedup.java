@@ -33,9 +33,7 @@ final class Speedup {
 
     /**
      * The same, ending the run after {@code maxSteps} steps even within an epoch (an epoch of two million rows at batch
-     * 1,024 is some 2,000 steps). A listener can stop a run only between epochs, so the clock ends it by throwing from
-     * {@code onStep}: the trainer calls it once the step's job is done and its broadcast destroyed, so nothing is left
-     * behind.
+     * 1,024 is some 2,000 steps), through the step loop's stop signal.
      */
     static double medianStepSeconds(JavaSparkContext sc, TrainingSet data, Topology t, TrainingConfig config, int warm, int maxSteps) {
         List<Long> stamps = new ArrayList<>();
@@ -43,23 +41,16 @@ final class Speedup {
             @Override
             public void onStep(int epoch, int step, double lossSum, double rows) {
                 stamps.add(System.nanoTime());
-                if (stamps.size() >= maxSteps) throw new EnoughSteps();
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return stamps.size() >= maxSteps;
             }
         };
-        try {
-            new Trainer(sc, config).fit(t, Initializer.XAVIER.initialize(t, config.seed()), data, null, clock);
-        } catch (EnoughSteps done) {
-            // The steps wanted were taken.
-        }
+        new Trainer(sc, config).fit(t, Initializer.XAVIER.initialize(t, config.seed()), data, null, clock);
         List<Double> seconds = new ArrayList<>();
         for (int i = Math.max(1, warm); i < stamps.size(); i++) seconds.add((stamps.get(i) - stamps.get(i - 1)) / 1e9);
         return StepOverhead.median(seconds);
-    }
-
-    /** Thrown by the step clock to end a run once it has its steps. */
-    private static final class EnoughSteps extends RuntimeException {
-        EnoughSteps() {
-            super("enough steps timed", null, false, false);
-        }
     }
 }

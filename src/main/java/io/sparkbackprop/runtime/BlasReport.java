@@ -39,6 +39,18 @@ public final class BlasReport {
      * 50 GFLOP/s dgemm"; a native BLAS slower than netlib's Java one on this CPU says so.
      */
     public static String describeThisJvm() {
+        // Once per JVM: the probe takes ~40 ms, and probeExecutors asks every partition.
+        String d = described;
+        if (d == null) {
+            d = describe();
+            described = d;
+        }
+        return d;
+    }
+
+    private static volatile String described;
+
+    private static String describe() {
         // The instance the network math actually calls.
         String impl = Blas.name();
         double rate = Blas.gflops();

@@ -74,7 +74,14 @@ public final class Trainer {
         listeners.onStart(start.epoch(), config.epochs(), plan.stepsPerEpoch());
         for (int epoch = start.epoch() + 1; epoch <= config.epochs(); epoch++) {
             StepStrategy.EpochTotals totals = new StepStrategy.EpochTotals(config.learningRate());
-            for (int step = 0; step < plan.stepsPerEpoch(); ) step += strategy.take(epoch, step, totals);
+            for (int step = 0; step < plan.stepsPerEpoch(); ) {
+                step += strategy.take(epoch, step, totals);
+                if (step < plan.stepsPerEpoch() && listeners.stopRequested()) {
+                    // Mid-epoch: the partial epoch gets no record; the result is the weights after the last step.
+                    LOG.info("stopping in epoch {} after step {}", epoch, step);
+                    return finish(w, history, steps[0] + totals.updates, early);
+                }
+            }
             steps[0] += totals.updates;
             rowsSeen += totals.rows;
             double testLoss = Double.NaN;

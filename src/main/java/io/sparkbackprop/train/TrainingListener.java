@@ -27,8 +27,9 @@ public interface TrainingListener {
     }
 
     /**
-     * Asked after each epoch, once {@link #afterEpoch} has run: true ends the run there, as a finished one (its
-     * result is the weights so far). The way a listener stops training; nothing needs to be thrown.
+     * Asked after each step and after each epoch (once {@link #afterEpoch} has run): true ends the run there, as a
+     * finished one whose result is the weights so far; a run ended within an epoch has no record of that epoch. The way
+     * a listener stops training; nothing needs to be thrown.
      */
     default boolean stopRequested() {
         return false;

@@ -156,6 +156,34 @@ class TrainerTest {
     }
 
     @Test
+    void aListenerCanStopTheRunBetweenTwoStepsOfAnEpoch() {
+        double[] w0 = Initializer.XAVIER.initialize(TOPOLOGY, 3);
+        TrainingSet data = friedman(200, 1, 5);
+        int[] stepsSeen = {0};
+        TrainingListener afterOne = new TrainingListener() {
+            @Override
+            public void onStep(int epoch, int step, double lossSum, double rows) {
+                stepsSeen[0]++;
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return stepsSeen[0] == 2;
+            }
+        };
+        TrainingConfig cfg = TrainingConfig.defaults().withEpochs(3).withBatchSize(100).withOptimizer(OptimizerKind.SGD)
+                .withLearningRate(0.05);
+        TrainingResult r = new Trainer(sc, cfg).fit(TOPOLOGY, w0, data, null, afterOne);
+        assertEquals(2, stepsSeen[0], "two steps of the first epoch's two, then the epoch's end: the run stops there");
+        assertEquals(1, r.history().size());
+        stepsSeen[0] = 0;
+        TrainingResult midEpoch = new Trainer(sc, cfg.withBatchSize(50)).fit(TOPOLOGY, w0, data, null, afterOne);
+        assertEquals(2, midEpoch.steps(), "stopped after the second of four steps");
+        assertEquals(0, midEpoch.history().size(), "the partial epoch has no record");
+        data.unpersist();
+    }
+
+    @Test
     void oneMiniBatchStepUsesTheEpochOrderSliceOfEachPartition() {
         double[] w0 = Initializer.XAVIER.initialize(TOPOLOGY, 4);
         int partitions = 2;
