@@ -37,9 +37,14 @@ class AppJarIT {
                 boolean ours = n.startsWith("io/sparkbackprop/") || n.equals("io/") || n.equals("META-INF/")
                         || n.equals("META-INF/MANIFEST.MF") || n.startsWith("META-INF/maven/io.sparkbackprop/")
                         || n.equals("META-INF/maven/");
-                if (!ours) foreign.add(n);
+                if (!ours && !n.startsWith("org/bytedeco/") && !n.equals("org/")) foreign.add(n);
             }
             assertEquals(List.of(), foreign, "entries outside io/sparkbackprop (Spark, Scala, unrelocated libraries, services)");
+            // Of OpenBLAS, the library netlib loads and what it links against; no Java bindings, no headers, no JNI glue.
+            List<String> openblas = Collections.list(jar.entries()).stream().map(JarEntry::getName)
+                    .filter(n -> n.startsWith("org/bytedeco/") && !n.endsWith("/")).sorted().toList();
+            assertEquals(List.of("org/bytedeco/openblas/linux-x86_64/libgcc_s.so.1", "org/bytedeco/openblas/linux-x86_64/libgfortran.so.5",
+                    "org/bytedeco/openblas/linux-x86_64/libopenblas.so.0", "org/bytedeco/openblas/linux-x86_64/libquadmath.so.0"), openblas);
             assertNotNull(jar.getEntry("io/sparkbackprop/shaded/picocli/CommandLine.class"), "picocli is not shaded in");
             assertNotNull(jar.getEntry("io/sparkbackprop/shaded/xchart/BitmapEncoder.class"), "XChart is not shaded in");
             assertEquals("io.sparkbackprop.cli.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));

@@ -9,11 +9,6 @@ import picocli.CommandLine;
  * beside it. The bench is not a command of the library's {@code io.sparkbackprop.cli.Main}.
  */
 public final class BenchMain {
-    static {
-        // One BLAS for both systems: chosen (the bundled OpenBLAS) before MLlib's first product can choose it.
-        io.sparkbackprop.nn.Blas.chooseFirst();
-    }
-
     private BenchMain() {
     }
 

@@ -8,11 +8,6 @@ import picocli.CommandLine.Command;
         description = "Dense neural networks trained by back-propagation, data-parallel on Apache Spark.",
         subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class, PlotCommand.class})
 public final class Main implements Runnable {
-    static {
-        // Before Spark (or anything else) can make netlib pick another BLAS than the bundled OpenBLAS for this JVM.
-        io.sparkbackprop.nn.Blas.chooseFirst();
-    }
-
 
     public static void main(String[] args) {
         System.exit(run(args));

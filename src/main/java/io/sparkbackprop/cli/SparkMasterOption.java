@@ -11,6 +11,9 @@ public final class SparkMasterOption {
 
     /** spark.* settings from spark-submit win; --master fills in when it set none (e.g. a plain java run). */
     public SparkConf conf(String appName) {
+        // Every command that starts Spark comes here first: the JVM's BLAS is chosen (the bundled OpenBLAS) before
+        // Spark or MLlib can make netlib pick another.
+        io.sparkbackprop.nn.Blas.chooseFirst();
         SparkConf conf = new SparkConf(true).setAppName(appName);
         if (!conf.contains("spark.master")) conf.setMaster(master);
         return conf;
