@@ -206,10 +206,10 @@ public final class Bench {
                 String.format(Locale.ROOT, "2mnk per product over the executors' task CPU time (%d tasks: %.2f s CPU, %.2f s wall) vs the same"
                         + " products alone, %d at a time (%.2f s CPU, %.2f s wall)", tasks.tasks(), tasks.cpuSeconds(), tasks.runSeconds(), cores,
                         gemm.cpuSeconds(), gemm.wallSeconds()));
-        if (single && f.target() == null) {
-            f = f.withNote("no target (the kernel's target is for double): the work around the products — activations, softmax and"
-                    + " losses in double, bias sums, and converting each chunk's features and deltas between double and float — is"
-                    + " about the double kernel's and weighs twice as much against sgemms that run twice as fast");
+        if (single && f.verdict() == Figure.Verdict.MISS) {
+            f = f.withNote("the work around the products — activations, softmax and losses in double, bias sums, and converting each"
+                    + " chunk's features and deltas between double and float — is about the double kernel's and weighs twice as much"
+                    + " against sgemms that run twice as fast");
         } else if (!single && f.verdict() == Figure.Verdict.MISS) {
             f = f.withNote("the rest of the task (bias copies, activations, softmax, a dgemv per layer, reading the blocks) costs"
                     + " what the products do not; a wider --chunk-size makes the products larger against it");
