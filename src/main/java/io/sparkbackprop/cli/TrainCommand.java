@@ -115,8 +115,8 @@ public final class TrainCommand implements Callable<Integer> {
             Checkpoints checkpoints = checkpoint.dir == null ? null : new Checkpoints(checkpoint.dir, sc.hadoopConfiguration());
             // A checkpoint fixes the topology (and the classes) as a model to start from would: resuming needs only the
             // same data and run options, not the network options again.
-            Network resumed = checkpoint.resume ? checkpoints.latest().map(Checkpoints.Saved::network).orElse(null) : null;
-            Inputs inputs = Inputs.load(spark, data, network, resumed != null ? resumed : initial, seed);
+            Checkpoints.Saved saved = checkpoint.resume ? TrainingPipeline.resumePoint(checkpoints) : null;
+            Inputs inputs = Inputs.load(spark, data, network, saved != null ? saved.network() : initial, seed);
             Topology topology = inputs.topology();
             // The bar first: it wipes itself before the epoch's log line.
             TrainingListener progress = TrainingListener.all(ProgressBar.onTerminal(), new ProgressLog(logEvery));
@@ -125,7 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .startFrom(initial)
                     .initializer(network.initializer().orElse(null))
                     .standardize(data.standardize, data.standardize && topology.loss() == Loss.MSE)
-                    .checkpoints(checkpoints, checkpoints == null ? 0 : checkpoint.every, checkpoint.resume)
+                    .checkpoints(checkpoints, checkpoints == null ? 0 : checkpoint.every, saved)
                     .keepPartitioning(data.keepPartitioning)
                     .listener(progress)
                     .beforeTraining((train, test) -> logRun(train, test, config))

@@ -21,11 +21,6 @@ import org.apache.spark.sql.Row;
  */
 public final class NeuralNetClassificationModel extends ProbabilisticClassificationModel<Vector, NeuralNetClassificationModel>
         implements NeuralNetParams, MLWritable, NetworkModelIO.HasNetwork {
-    static {
-        // Before any Spark ML code in this JVM can make netlib pick another BLAS than the bundled OpenBLAS.
-        io.sparkbackprop.nn.Blas.chooseFirst();
-    }
-
     private static final long serialVersionUID = 1L;
     private String uid; // no initializer: uid() may set it while the superclass is constructed (see Uids)
     private final Network network;

@@ -18,11 +18,6 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, NeuralNetClassifier, NeuralNetClassificationModel>
         implements NeuralNetParams, DefaultParamsWritable {
-    static {
-        // Before any Spark ML code in this JVM can make netlib pick another BLAS than the bundled OpenBLAS.
-        io.sparkbackprop.nn.Blas.chooseFirst();
-    }
-
     private static final long serialVersionUID = 1L;
     private String uid; // no initializer: uid() may set it while the superclass is constructed (see Uids)
 

@@ -72,7 +72,8 @@ final class NeuralNetFitting {
                 .standardize(p.getStandardization(), scaleLabels)
                 // A fit with a checkpoint directory continues from its latest checkpoint, as Spark's own estimators would not
                 // recompute what a checkpoint holds.
-                .checkpoints(checkpoints, checkpointing ? p.getCheckpointInterval() : 0, checkpointing)
+                .checkpoints(checkpoints, checkpointing ? p.getCheckpointInterval() : 0,
+                        checkpointing ? TrainingPipeline.resumePoint(checkpoints) : null)
                 .keepPartitioning(p.getKeepPartitioning())
                 .listener(new ProgressLog(0))
                 .run(new TrainingPipeline.Data(train, test, input::release, noRows));

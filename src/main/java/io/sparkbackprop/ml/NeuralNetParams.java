@@ -372,6 +372,9 @@ public interface NeuralNetParams extends Params {
 
     /** The defaults: a user who sets nothing else gets a sound model in reasonable time. */
     static void setDefaults(NeuralNetParams p) {
+        // Every estimator and model is built through here, before its Spark ML code can run: the JVM's BLAS is chosen
+        // now (the bundled OpenBLAS), before Spark ML can make netlib pick another.
+        io.sparkbackprop.nn.Blas.chooseFirst();
         p.setDefault(p.hiddenLayers(), new int[] {64, 64});
         p.setDefault(p.activation(), "relu");
         p.setDefault(p.optimizer(), "adam");

@@ -22,11 +22,6 @@ import org.apache.spark.sql.types.StructType;
 /** A fitted {@link NeuralNetRegressor}: predictions in label units, a Vector when the label was one. */
 public final class NeuralNetRegressionModel extends RegressionModel<Vector, NeuralNetRegressionModel>
         implements NeuralNetRegressorParams, MLWritable, NetworkModelIO.HasNetwork {
-    static {
-        // Before any Spark ML code in this JVM can make netlib pick another BLAS than the bundled OpenBLAS.
-        io.sparkbackprop.nn.Blas.chooseFirst();
-    }
-
     private static final long serialVersionUID = 1L;
     private String uid; // no initializer: uid() may set it while the superclass is constructed (see Uids)
     private final Network network;

@@ -29,7 +29,7 @@ public final class Blas {
 
     /** Whether the bundled OpenBLAS was put in front of netlib, and from where (or why not). */
     public static String bundled() {
-        String unused = BLAS.getClass().getName(); // the choice is made when the class initialises
+        // Calling this initialises the class, and with it the choice.
         return BundledOpenBlas.outcome;
     }
 

@@ -51,7 +51,7 @@ public final class TrainingPipeline {
     private boolean scaleLabels;
     private Checkpoints checkpoints;
     private int checkpointEvery;
-    private boolean resume;
+    private Checkpoints.Saved resumeFrom;
     private boolean keepPartitioning;
     private TrainingListener listener = TrainingListener.NONE;
     private BiConsumer<TrainingSet, TrainingSet> beforeTraining = (train, test) -> { };
@@ -91,14 +91,22 @@ public final class TrainingPipeline {
     }
 
     /**
-     * Write a checkpoint every {@code every} epochs (0: never) and, with {@code resume}, continue from the latest one
-     * when there is one.
+     * Write a checkpoint every {@code every} epochs (0: never) and continue from {@code resumeFrom} (null: start
+     * fresh), a checkpoint the front door has already read (see {@link #resumePoint}): the command line needs its
+     * network before it builds the run, so it is read once and handed over.
      */
-    public TrainingPipeline checkpoints(Checkpoints dir, int every, boolean resume) {
+    public TrainingPipeline checkpoints(Checkpoints dir, int every, Checkpoints.Saved resumeFrom) {
         this.checkpoints = dir;
         this.checkpointEvery = every;
-        this.resume = resume;
+        this.resumeFrom = resumeFrom;
         return this;
+    }
+
+    /** The latest complete checkpoint in {@code dir}, or null (logged) when there is none yet. */
+    public static Checkpoints.Saved resumePoint(Checkpoints dir) {
+        Checkpoints.Saved saved = dir.latest().orElse(null);
+        if (saved == null) LOG.info("no checkpoint in {} yet: starting from the beginning", dir);
+        return saved;
     }
 
     /**
@@ -125,8 +133,7 @@ public final class TrainingPipeline {
     public Outcome run(Data data) {
         // Known before any row is read: no reason to cache the data first.
         if (config.earlyStopping() > 0 && data.test() == null) throw new IllegalArgumentException(TrainingConfig.EARLY_STOPPING_NEEDS_TEST_ROWS);
-        Checkpoints.Saved saved = resume && checkpoints != null ? checkpoints.latest().orElse(null) : null;
-        if (resume && checkpoints != null && saved == null) LOG.info("no checkpoint in {} yet: starting from the beginning", checkpoints);
+        Checkpoints.Saved saved = resumeFrom;
         // Decided before any block is scaled: a checkpoint's scaling is the one its weights were trained under.
         Scaling scaling = saved != null ? saved.network().scaling()
                 : startModel != null ? startModel.scaling()
