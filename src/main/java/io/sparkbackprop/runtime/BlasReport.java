@@ -139,17 +139,40 @@ public final class BlasReport {
     }
 
     /**
-     * The log line: the driver's BLAS, then the executors' grouped by BLAS. In local mode the one executor
-     * is the driver JVM itself (id "driver"), so only the driver is named.
+     * The log line: the driver's BLAS, then the executors' grouped by BLAS, each group with the range of its
+     * measured rates (two executors on the same library differ by a GFLOP/s or so, run to run). In local mode the
+     * one executor is the driver JVM itself (id "driver"), so only the driver is named.
      */
     public static String summary(String driver, Map<String, String> executors) {
         Map<String, List<String>> groups = new TreeMap<>();
-        executors.keySet().stream().filter(id -> !"driver".equals(id)).sorted(BlasReport::compareIds)
-                .forEach(id -> groups.computeIfAbsent(executors.get(id), k -> new ArrayList<>()).add(id));
+        Map<String, double[]> rates = new TreeMap<>();
+        executors.keySet().stream().filter(id -> !"driver".equals(id)).sorted(BlasReport::compareIds).forEach(id -> {
+            String blas = executors.get(id);
+            java.util.regex.Matcher m = RATE.matcher(blas);
+            String key = m.find() ? blas.substring(0, m.start()) + RATE_SLOT + blas.substring(m.end()) : blas;
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(id);
+            if (key.contains(RATE_SLOT)) {
+                double r = Double.parseDouble(m.group(1));
+                double[] range = rates.computeIfAbsent(key, k -> new double[] {r, r});
+                range[0] = Math.min(range[0], r);
+                range[1] = Math.max(range[1], r);
+            }
+        });
         String executorPart = groups.entrySet().stream()
-                .map(e -> (e.getValue().size() == 1 ? "executor " : "executors ") + String.join(", ", e.getValue()) + ": " + e.getKey())
+                .map(e -> (e.getValue().size() == 1 ? "executor " : "executors ") + String.join(", ", e.getValue()) + ": "
+                        + withRates(e.getKey(), rates.get(e.getKey())))
                 .collect(Collectors.joining("; "));
         return "BLAS on the driver: " + driver + (executorPart.isEmpty() ? "" : "; on " + executorPart);
+    }
+
+    private static final java.util.regex.Pattern RATE = java.util.regex.Pattern.compile("(\\d+) GFLOP/s dgemm");
+    private static final String RATE_SLOT = "\u0000";
+
+    private static String withRates(String key, double[] range) {
+        if (range == null) return key;
+        String r = range[0] == range[1] ? String.format(java.util.Locale.ROOT, "%.0f", range[0])
+                : String.format(java.util.Locale.ROOT, "%.0f-%.0f", range[0], range[1]);
+        return key.replace(RATE_SLOT, r + " GFLOP/s dgemm");
     }
 
     /** A warning when the driver or an executor runs a Java BLAS, or a native one slower than Java there, else null. */

@@ -57,6 +57,14 @@ class BlasReportTest {
     }
 
     @Test
+    void executorsOnTheSameBlasAreOneGroupWhateverTheirMeasuredRate() {
+        String lib = "JNIBLAS (native: /tmp/x/libopenblas.so.0), ";
+        assertEquals("BLAS on the driver: " + lib + "52 GFLOP/s dgemm; on executors 0, 1, 2: " + lib + "50-52 GFLOP/s dgemm",
+                BlasReport.summary(lib + "52 GFLOP/s dgemm",
+                        Map.of("0", lib + "51 GFLOP/s dgemm", "1", lib + "52 GFLOP/s dgemm", "2", lib + "50 GFLOP/s dgemm")));
+    }
+
+    @Test
     void aJavaBlasAnywhereIsWarnedAboutWithTheFix() {
         assertNull(BlasReport.warning(NATIVE, Map.of("0", NATIVE, "1", NATIVE)));
         assertEquals("executor 1 runs a Java BLAS, several times slower than native: " + BlasReport.ADVICE,
