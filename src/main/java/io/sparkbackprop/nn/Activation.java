@@ -12,16 +12,16 @@ import java.util.stream.Collectors;
 public enum Activation {
     RELU {
         @Override void apply(double[] z, double[] a, int len, int rows) {
-            for (int i = 0; i < len; i++) a[i] = z[i] > 0 ? z[i] : 0.0;
+            Lanes.CPU.relu(z, a, len);
         }
         @Override void multiplyDerivative(double[] z, double[] a, double[] delta, int len) {
             // relu'(0) = 0, as the reference network defines it.
-            for (int i = 0; i < len; i++) if (!(z[i] > 0)) delta[i] = 0.0;
+            Lanes.CPU.reluDerivative(z, delta, len);
         }
     },
     SIGMOID {
         @Override void apply(double[] z, double[] a, int len, int rows) {
-            for (int i = 0; i < len; i++) a[i] = sigmoid(z[i]);
+            Lanes.CPU.sigmoid(z, a, len);
         }
         @Override void multiplyDerivative(double[] z, double[] a, double[] delta, int len) {
             for (int i = 0; i < len; i++) delta[i] *= a[i] * (1.0 - a[i]);
@@ -29,7 +29,7 @@ public enum Activation {
     },
     TANH {
         @Override void apply(double[] z, double[] a, int len, int rows) {
-            for (int i = 0; i < len; i++) a[i] = Math.tanh(z[i]);
+            Lanes.CPU.tanh(z, a, len);
         }
         @Override void multiplyDerivative(double[] z, double[] a, double[] delta, int len) {
             for (int i = 0; i < len; i++) delta[i] *= 1.0 - a[i] * a[i];
@@ -85,12 +85,5 @@ public enum Activation {
     /** Softmax of one vector, in place (what a softmax output layer computes per column). */
     public static void softmaxInPlace(double[] v) {
         SOFTMAX.apply(v, v, v.length, v.length);
-    }
-
-    static double sigmoid(double z) {
-        // Two branches so exp never overflows for large |z|.
-        if (z >= 0) return 1.0 / (1.0 + Math.exp(-z));
-        double e = Math.exp(z);
-        return e / (1.0 + e);
     }
 }

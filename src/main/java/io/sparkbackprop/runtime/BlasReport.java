@@ -50,7 +50,12 @@ public final class BlasReport {
 
     private static volatile String described;
 
+    /** The BLAS, then the lanes the activations run in (they decide the rest of a chunk's time). */
     private static String describe() {
+        return describeBlas() + ", element-wise in " + io.sparkbackprop.nn.Lanes.inUse();
+    }
+
+    private static String describeBlas() {
         // The instance the network math actually calls.
         String impl = Blas.name();
         double rate = Blas.gflops();

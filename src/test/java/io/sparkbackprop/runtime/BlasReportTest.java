@@ -35,6 +35,7 @@ class BlasReportTest {
         }
         java.util.regex.Matcher rate = java.util.regex.Pattern.compile(", (\\d+) GFLOP/s dgemm").matcher(d);
         assertTrue(rate.find() && Integer.parseInt(rate.group(1)) > 0, d);
+        assertTrue(d.endsWith(", element-wise in " + io.sparkbackprop.nn.Lanes.inUse()), d);
     }
 
     /** What the build brings: the JVM runs the OpenBLAS from the jar's dependency, unless the environment chose another. */
