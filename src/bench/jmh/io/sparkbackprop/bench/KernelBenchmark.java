@@ -65,6 +65,7 @@ public class KernelBenchmark {
     private Backprop floatKernel;
     private float[] xFloat;
     private GemmProbe.Operands gemms;
+    private GemmProbe.Operands sgemms;
     private long gradientFlops;
     private long forwardFlops;
 
@@ -96,6 +97,8 @@ public class KernelBenchmark {
         xFloat = new float[784 * rows];
         gemms = new GemmProbe.Operands(FlopCount.gradientGemms(topology, rows), 3, dev.ludovic.netlib.blas.BLAS.getInstance(),
                 io.sparkbackprop.nn.Precision.DOUBLE);
+        sgemms = new GemmProbe.Operands(FlopCount.gradientGemms(topology, rows), 3, dev.ludovic.netlib.blas.BLAS.getInstance(),
+                io.sparkbackprop.nn.Precision.FLOAT);
         gradientFlops = FlopCount.gradientPerRow(topology) * rows;
         forwardFlops = FlopCount.forwardPerRow(topology) * rows;
     }
@@ -139,5 +142,12 @@ public class KernelBenchmark {
     public void gemmsAlone(Flops counter) {
         counter.flops += gradientFlops;
         gemms.round();
+    }
+
+    /** The float kernel's products alone: its ceiling. */
+    @Benchmark
+    public void sgemmsAlone(Flops counter) {
+        counter.flops += gradientFlops;
+        sgemms.round();
     }
 }

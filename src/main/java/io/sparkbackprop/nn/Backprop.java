@@ -61,21 +61,25 @@ public final class Backprop {
     public double accumulateGradient(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m,
                                      double[] grad, Dropout dropout) {
         Dropout d = dropout == null || dropout.rate() == 0 || t.numLayers() < 2 ? null : dropout;
+        if (precision == Precision.FLOAT) ws.single().discardPending();
         double loss = 0;
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
             loss += chunkGradient(ws.input.of(x, xOff + start * t.inputSize(), cols), y, yOff + start * t.labelWidth(),
                     rowWeights, rwOff + start, grad, d, start);
         }
+        // Every layer shares one arithmetic: what it summed aside over the chunks goes into grad once.
+        training[0].addPendingInto(t, grad, ws);
         return loss;
     }
 
     /**
      * One chunk (at most the workspace's capacity of rows) forward and backward: what
      * {@link #accumulateGradient} does per chunk, for an input of any kind. {@code keyStart} is the chunk's first
-     * row among dropout's row keys.
+     * row among dropout's row keys. An arithmetic may hold part of the gradient aside until
+     * {@link LayerArithmetic#addPendingInto}, which the caller runs after its last chunk.
      */
-    public double chunkGradient(LayerInput input, double[] y, int yOff, double[] rowWeights, int rwOff, double[] grad,
+    private double chunkGradient(LayerInput input, double[] y, int yOff, double[] rowWeights, int rwOff, double[] grad,
                                 Dropout dropout, int keyStart) {
         forward(input, training, dropout, keyStart);
         int m = input.rows();

@@ -63,8 +63,8 @@ public final class Blas {
         for (int i = 0; i < len; i++) to[toOff + i] = from[fromOff + i];
     }
 
-    /** to[toOff…] += from[0…len). */
-    static void addInto(float[] from, double[] to, int toOff, int len) {
-        for (int i = 0; i < len; i++) to[toOff + i] += from[i];
+    /** to[toOff…] += from[fromOff…], len values. */
+    static void addInto(float[] from, int fromOff, double[] to, int toOff, int len) {
+        for (int i = 0; i < len; i++) to[toOff + i] += from[fromOff + i];
     }
 }

@@ -57,8 +57,8 @@ public final class DenseInput implements LayerInput {
     }
 
     @Override
-    public void outerProduct(float[] delta, int o, float[] dW) {
-        Blas.BLAS.sgemm("N", "T", o, width, rows, 1f, delta, 0, o, single(), 0, width, 0f, dW, 0, o);
+    public void addOuterProduct(float[] delta, int o, float[] sums, int sOff) {
+        Blas.BLAS.sgemm("N", "T", o, width, rows, 1f, delta, 0, o, single(), 0, width, 1f, sums, sOff, o);
     }
 
     private float[] single() {

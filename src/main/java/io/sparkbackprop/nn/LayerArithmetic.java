@@ -41,6 +41,13 @@ abstract class LayerArithmetic {
     abstract void backward(DenseLayer layer, double[] w, LayerInput input, double[] delta, double[] grad, double[] below,
                            Workspace ws);
 
+    /**
+     * Adds what this arithmetic has summed aside since the last call into grad (the weights' layout); nothing for
+     * {@link #DOUBLE}, which adds into grad directly.
+     */
+    void addPendingInto(Topology t, double[] grad, Workspace ws) {
+    }
+
     /** db += δ·1, in double in either arithmetic. */
     static void addBiasGradient(DenseLayer layer, double[] delta, int m, double[] grad, Workspace ws) {
         int out = layer.outputs();
@@ -51,8 +58,10 @@ abstract class LayerArithmetic {
      * sgemm for the three products (about twice dgemm's rate, half its memory traffic), with the weights
      * converted to float once, when it is made (once per task and step: a reused thread-local copy could go
      * stale between steps unnoticed). Z is widened to double before the bias is added; δ goes to float for
-     * its two products and Wᵀ·δ comes back to double; dW of a chunk is formed in float (beta 0) and added
-     * into the double gradient, so sums over chunks and partitions are double.
+     * its two products and Wᵀ·δ comes back to double. dW is summed in float over the chunks of one
+     * {@link Backprop#accumulateGradient} call (a cached block's rows, 4,096 by default), then added into the double
+     * gradient: adding each chunk's dW into double cost as much as a tenth of the chunk's time; sums over blocks and
+     * partitions stay double.
      */
     static final class Single extends LayerArithmetic {
         private final float[] weights;
@@ -75,6 +84,11 @@ abstract class LayerArithmetic {
         }
 
         @Override
+        void addPendingInto(Topology t, double[] grad, Workspace ws) {
+            ws.single().addPendingInto(t, grad);
+        }
+
+        @Override
         void backward(DenseLayer layer, double[] w, LayerInput input, double[] delta, double[] grad, double[] below,
                       Workspace ws) {
             int out = layer.outputs();
@@ -82,8 +96,8 @@ abstract class LayerArithmetic {
             int m = input.rows();
             Workspace.Single s = ws.single();
             Blas.toFloat(delta, 0, s.delta, 0, out * m);
-            input.outerProduct(s.delta, out, s.dW);
-            Blas.addInto(s.dW, grad, layer.weightOffset(), out * in);
+            s.pending = true;
+            input.addOuterProduct(s.delta, out, s.weightSums, layer.weightOffset());
             addBiasGradient(layer, delta, m, grad, ws);
             if (below != null) {
                 Blas.BLAS.sgemm("T", "N", in, m, out, 1f, weights, layer.weightOffset(), out, s.delta, 0, out, 0f, s.below, 0, in);

@@ -22,6 +22,6 @@ public interface LayerInput {
     /** grad[gOff…] (o × width) += δ·Xᵀ, in double. */
     void addOuterProduct(double[] delta, int o, double[] grad, int gOff);
 
-    /** dW (o × width) = δ·Xᵀ, in single precision. */
-    void outerProduct(float[] delta, int o, float[] dW);
+    /** sums[sOff…] (o × width) += δ·Xᵀ, in single precision. */
+    void addOuterProduct(float[] delta, int o, float[] sums, int sOff);
 }

@@ -92,22 +92,38 @@ public final class Workspace {
         final float[] delta;
         /** Wᵀ·δ before it is widened into the double δ of the layer below. */
         final float[] below;
-        /** dW of one chunk, added into the double gradient. */
-        final float[] dW;
+        /** The layers' dW summed over chunks, in the weights' layout (the biases' places unused), and whether any is. */
+        final float[] weightSums;
+        boolean pending;
 
         Single(Topology t, int capacity) {
             int widestOutput = 0;
             int widestHidden = 1;
-            int largestMatrix = 0;
-            for (DenseLayer layer : t.layers()) {
-                widestOutput = Math.max(widestOutput, layer.outputs());
-                largestMatrix = Math.max(largestMatrix, layer.outputs() * layer.inputs());
-            }
+            for (DenseLayer layer : t.layers()) widestOutput = Math.max(widestOutput, layer.outputs());
             for (int l = 1; l < t.numLayers(); l++) widestHidden = Math.max(widestHidden, t.inputsOf(l));
             z = new float[widestOutput * capacity];
             delta = new float[widestOutput * capacity];
             below = new float[widestHidden * capacity];
-            dW = new float[largestMatrix];
+            weightSums = new float[t.numParams()];
+        }
+
+        /** Adds the summed dW into grad and starts the sums again from zero. */
+        void addPendingInto(Topology t, double[] grad) {
+            if (!pending) return;
+            for (DenseLayer layer : t.layers()) {
+                int from = layer.weightOffset();
+                int len = layer.outputs() * layer.inputs();
+                Blas.addInto(weightSums, from, grad, from, len);
+                java.util.Arrays.fill(weightSums, from, from + len, 0f);
+            }
+            pending = false;
+        }
+
+        /** Sums a failed pass left behind are not carried into the next pass on this thread. */
+        void discardPending() {
+            if (!pending) return;
+            java.util.Arrays.fill(weightSums, 0f);
+            pending = false;
         }
     }
 }

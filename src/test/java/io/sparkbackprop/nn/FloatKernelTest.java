@@ -160,6 +160,22 @@ class FloatKernelTest {
         for (int i = 0; i < twice.length; i++) assertEquals(2 * once[i + 1], twice[i], 1e-15 * Math.abs(once[i + 1]), "parameter " + i);
     }
 
+    /** The float kernel sums dW aside over a call's chunks: a call that failed half-way must not leave them to the next. */
+    @Test
+    void aPassThatFailedHalfWayLeavesNothingBehindOnItsThread() {
+        Problem p = Problem.small("sigmoid", "softmax", "cross-entropy", 3, 11);
+        double[] expected = p.floatGradient(false, 0, 3);
+        Workspace ws = new Workspace(p.t, 3);
+        double[] badLabels = p.y.clone();
+        badLabels[6] = 7; // the third chunk's row: the first two chunks' dW are summed when it throws
+        assertThrows(IllegalArgumentException.class, () -> new Backprop(p.w, ws, Precision.FLOAT)
+                .accumulateGradient(p.x, 0, badLabels, 0, null, 0, p.m, new double[p.t.numParams()], null));
+        double[] grad = new double[p.t.numParams()];
+        double loss = new Backprop(p.w, ws, Precision.FLOAT).accumulateGradient(p.x, 0, p.y, 0, null, 0, p.m, grad, null);
+        assertEquals(expected[0], loss, 0.0);
+        assertArrayEquals(Arrays.copyOfRange(expected, 1, expected.length), grad, 0.0);
+    }
+
     @Test
     void theDoublePrecisionKernelIsBackpropBitForBit() {
         Problem p = Problem.small("relu", "sigmoid", "bce", 2, 9);
