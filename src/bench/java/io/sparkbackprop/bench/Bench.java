@@ -108,6 +108,10 @@ public final class Bench {
                 LOG.info("levers: native BLAS, work buffers, rows per product, treeAggregate depth");
                 figures.addAll(Levers.run(sc, train, sigmoid, s));
             }
+            if (s.runs("pytorch")) {
+                LOG.info("vs PyTorch: the full-batch iteration and the wide network's step ({})", PyTorch.python());
+                figures.addAll(VsPyTorch.run(spark, sc, train, sigmoid, partitions, s));
+            }
             train.unpersist();
             data.unpersist();
             if (s.runs("partitions")) {

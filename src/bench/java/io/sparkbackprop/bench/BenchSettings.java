@@ -31,14 +31,15 @@ import java.util.Set;
  * @param partitionsRows generated rows the partitions section trains on, in 200 partitions and in defaultParallelism
  * @param fewRows        the rows section's small set: cached rows its step time is compared with
  * @param manyRows       the rows section's large set
+ * @param wideWidth      the pytorch section's wide network: 784, two relu layers of this width, 10
  */
 public record BenchSettings(int rows, int[] hidden, int chunkSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                             double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
                             int speedupRows, int speedupSteps, double gemmSeconds, long seed, Set<String> sections,
                             int localSteps, int localBatchSize, double localLearningRate, Targets targets,
-                            int partitionsRows, int fewRows, int manyRows) {
+                            int partitionsRows, int fewRows, int manyRows, int wideWidth) {
     public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "speedup", "levers",
-            "partitions", "rows");
+            "partitions", "rows", "pytorch");
     /** The local-steps runner's defaults, from a sweep on the 8,000 digits (README, Performance). */
     public static final int DEFAULT_LOCAL_STEPS = 8;
     public static final int DEFAULT_LOCAL_BATCH_SIZE = 512;
@@ -48,6 +49,8 @@ public record BenchSettings(int rows, int[] hidden, int chunkSize, int partition
     /** The rows section's two sets: the step time at two million cached rows against a twentieth of them. */
     public static final int DEFAULT_FEW_ROWS = 100_000;
     public static final int DEFAULT_MANY_ROWS = 2_000_000;
+    /** The wide network of the speed issue: 784-2048-2048-10, 5.8 million weights. */
+    public static final int DEFAULT_WIDE_WIDTH = 2048;
 
     /** With the local-steps runner's and the data-scale sections' defaults and the bench's own targets. */
     public BenchSettings(int rows, int[] hidden, int chunkSize, int partitions, Path mnist, int iterations, int repeats, int steps,
@@ -55,7 +58,8 @@ public record BenchSettings(int rows, int[] hidden, int chunkSize, int partition
                          int speedupRows, int speedupSteps, double gemmSeconds, long seed, Set<String> sections) {
         this(rows, hidden, chunkSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate, maxEpochs,
                 mllibMaxIter, speedupRows, speedupSteps, gemmSeconds, seed, sections, DEFAULT_LOCAL_STEPS, DEFAULT_LOCAL_BATCH_SIZE,
-                DEFAULT_LOCAL_LEARNING_RATE, Targets.defaults(), DEFAULT_PARTITIONS_ROWS, DEFAULT_FEW_ROWS, DEFAULT_MANY_ROWS);
+                DEFAULT_LOCAL_LEARNING_RATE, Targets.defaults(), DEFAULT_PARTITIONS_ROWS, DEFAULT_FEW_ROWS, DEFAULT_MANY_ROWS,
+                DEFAULT_WIDE_WIDTH);
     }
 
     public BenchSettings {
@@ -84,6 +88,7 @@ public record BenchSettings(int rows, int[] hidden, int chunkSize, int partition
         require(targets != null, "no targets");
         require(partitionsRows >= 10, "the partitions section needs at least 10 rows, got " + partitionsRows);
         require(fewRows >= 10 && manyRows > fewRows, "the rows section compares more rows with fewer, got " + manyRows + " vs " + fewRows);
+        require(wideWidth > 0, "the wide network's width must be positive, got " + wideWidth);
         hidden = hidden.clone();
         sections = Set.copyOf(sections);
     }

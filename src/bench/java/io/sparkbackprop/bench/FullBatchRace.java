@@ -49,8 +49,14 @@ final class FullBatchRace {
     /** @param withMllib false: only our runs (for the GFLOP/s figure), MLlib's time NaN */
     static Result run(JavaSparkContext sc, Dataset<Row> trainFrame, TrainingSet train, Topology sigmoid, BenchSettings s,
                       boolean withMllib) {
+        return run(sc, trainFrame, train, sigmoid, s, withMllib, s.chunkSize());
+    }
+
+    /** The same with our products of {@code chunk} rows (MLlib's, when it runs, stay --chunk-size). */
+    static Result run(JavaSparkContext sc, Dataset<Row> trainFrame, TrainingSet train, Topology sigmoid, BenchSettings s,
+                      boolean withMllib, int chunk) {
         int n = s.iterations();
-        TrainingConfig config = fullBatch(s, s.chunkSize());
+        TrainingConfig config = fullBatch(s, chunk);
         TrainingConfig inFloat = config.withPrecision(Precision.FLOAT);
         double[] w0 = Initializer.XAVIER.initialize(sigmoid, s.seed());
         ours(sc, config.withEpochs(2), sigmoid, w0, train);

@@ -33,6 +33,7 @@ public record Targets(Map<String, Target> byKey, String source) {
             "overhead.step",
             "memory.driver-heap", "memory.executor-heap",
             "levers.native-blas", "levers.work-buffers", "levers.chunk-32", "levers.chunk-128", "levers.chunk-2048", "levers.depth",
+            "pytorch.iteration", "pytorch.iteration-float", "pytorch.wide-step", "pytorch.wide-step-float",
             "partitions.two-hundred", "partitions.kept",
             "rows.two-million",
             "speedup.two-cores",

@@ -33,6 +33,9 @@ class TargetsTest {
         expected.put("overhead.step", new Target(true, 1.5));
         expected.put("memory.driver-heap", new Target(true, 1.05));
         expected.put("memory.executor-heap", new Target(true, 1.05));
+        expected.put("pytorch.iteration", new Target(true, 1.3));
+        expected.put("pytorch.iteration-float", new Target(true, 1.3));
+        expected.put("pytorch.wide-step", new Target(true, 2.0));
         expected.put("partitions.two-hundred", new Target(true, 1.2));
         expected.put("rows.two-million", new Target(true, 1.2));
         expected.put("speedup.two-cores", new Target(false, 1.7));
