@@ -18,6 +18,12 @@ public enum Activation {
             // relu'(0) = 0, as the reference network defines it.
             Lanes.CPU.reluDerivative(z, delta, len);
         }
+        @Override void apply(float[] z, float[] a, int len) {
+            Lanes.CPU.relu(z, a, len);
+        }
+        @Override void multiplyDerivative(float[] z, float[] a, float[] delta, int len) {
+            Lanes.CPU.reluDerivative(z, delta, len);
+        }
     },
     SIGMOID {
         @Override void apply(double[] z, double[] a, int len, int rows) {
@@ -25,6 +31,12 @@ public enum Activation {
         }
         @Override void multiplyDerivative(double[] z, double[] a, double[] delta, int len) {
             for (int i = 0; i < len; i++) delta[i] *= a[i] * (1.0 - a[i]);
+        }
+        @Override void apply(float[] z, float[] a, int len) {
+            Lanes.CPU.sigmoid(z, a, len);
+        }
+        @Override void multiplyDerivative(float[] z, float[] a, float[] delta, int len) {
+            for (int i = 0; i < len; i++) delta[i] *= a[i] * (1f - a[i]);
         }
     },
     TANH {
@@ -34,12 +46,24 @@ public enum Activation {
         @Override void multiplyDerivative(double[] z, double[] a, double[] delta, int len) {
             for (int i = 0; i < len; i++) delta[i] *= 1.0 - a[i] * a[i];
         }
+        @Override void apply(float[] z, float[] a, int len) {
+            Lanes.CPU.tanh(z, a, len);
+        }
+        @Override void multiplyDerivative(float[] z, float[] a, float[] delta, int len) {
+            for (int i = 0; i < len; i++) delta[i] *= 1f - a[i] * a[i];
+        }
     },
     LINEAR {
         @Override void apply(double[] z, double[] a, int len, int rows) {
             System.arraycopy(z, 0, a, 0, len);
         }
         @Override void multiplyDerivative(double[] z, double[] a, double[] delta, int len) {
+            // g'(z) = 1
+        }
+        @Override void apply(float[] z, float[] a, int len) {
+            System.arraycopy(z, 0, a, 0, len);
+        }
+        @Override void multiplyDerivative(float[] z, float[] a, float[] delta, int len) {
             // g'(z) = 1
         }
     },
@@ -68,6 +92,15 @@ public enum Activation {
 
     /** delta[i] *= g'(z[i]); {@code a} holds g(z), which several derivatives reuse. */
     abstract void multiplyDerivative(double[] z, double[] a, double[] delta, int len);
+
+    /** The same on a float pass's hidden layer (softmax is never one). */
+    void apply(float[] z, float[] a, int len) {
+        throw new UnsupportedOperationException(id() + " is not a hidden layer's activation");
+    }
+
+    void multiplyDerivative(float[] z, float[] a, float[] delta, int len) {
+        throw new UnsupportedOperationException(id() + " is not a hidden layer's activation");
+    }
 
     /** The name used on the command line and in model.json. */
     public String id() {

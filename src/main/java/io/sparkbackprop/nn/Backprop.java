@@ -8,16 +8,18 @@ package io.sparkbackprop.nn;
  * that many, each chunk one gemm per layer and direction.
  * <p>
  * Bound to one weight vector and one thread's {@link Workspace} (one task's step): the gradient pass runs in
- * the given {@link Precision}; the forward-only passes (loss, accuracy, prediction) always run in double, so
- * evaluation figures are comparable between the modes.
+ * the given {@link Precision}'s {@link LayerArithmetic}; the forward-only passes (loss, accuracy, prediction) always
+ * run in double, so evaluation figures are comparable between the modes.
  */
 public final class Backprop {
     private final Topology t;
     private final double[] w;
     private final Workspace ws;
     private final Precision precision;
-    /** The gradient pass's arithmetic, per layer. */
-    private final LayerArithmetic[] training;
+    /** The gradient pass's arithmetic, for all its layers. */
+    private final LayerArithmetic training;
+    /** What each layer read in the current chunk's forward pass, for its backward pass. */
+    private final LayerInput[] inputs;
 
     /** Double precision throughout. */
     public Backprop(double[] w, Workspace ws) {
@@ -33,9 +35,8 @@ public final class Backprop {
         this.w = w;
         this.ws = ws;
         this.precision = precision;
-        LayerArithmetic arithmetic = precision.arithmetic(w);
-        this.training = new LayerArithmetic[t.numLayers()];
-        java.util.Arrays.fill(training, arithmetic);
+        this.training = precision.arithmetic(w);
+        this.inputs = new LayerInput[t.numLayers()];
     }
 
     /** The kernel a task runs for one step: the calling thread's buffers, chunks of {@code chunk} rows. */
@@ -68,8 +69,8 @@ public final class Backprop {
             loss += chunkGradient(ws.input.of(x, xOff + start * t.inputSize(), cols), y, yOff + start * t.labelWidth(),
                     rowWeights, rwOff + start, grad, d, start);
         }
-        // Every layer shares one arithmetic: what it summed aside over the chunks goes into grad once.
-        training[0].addPendingInto(t, grad, ws);
+        // What the arithmetic summed aside over the chunks goes into grad once.
+        training.addPendingInto(t, grad, ws);
         return loss;
     }
 
@@ -80,15 +81,10 @@ public final class Backprop {
      * {@link LayerArithmetic#addPendingInto}, which the caller runs after its last chunk.
      */
     private double chunkGradient(LayerInput input, double[] y, int yOff, double[] rowWeights, int rwOff, double[] grad,
-                                Dropout dropout, int keyStart) {
+                                 Dropout dropout, int keyStart) {
         forward(input, training, dropout, keyStart);
-        int m = input.rows();
-        double loss = outputDelta(y, yOff, rowWeights, rwOff, m);
-        for (int l = t.numLayers() - 1; l >= 0; l--) {
-            double[] below = l == 0 ? null : ws.delta[l - 1];
-            training[l].backward(t.layer(l), w, inputOf(l, input), ws.delta[l], grad, below, ws);
-            if (below != null) throughHiddenLayer(l - 1, dropout, t.inputsOf(l) * m);
-        }
+        double loss = outputDelta(y, yOff, rowWeights, rwOff, input.rows());
+        for (int l = t.numLayers() - 1; l >= 0; l--) training.backward(t, l, w, inputs[l], grad, dropout, ws);
         return loss;
     }
 
@@ -119,7 +115,7 @@ public final class Backprop {
         double hits = 0;
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            forward(ws.input.of(x, xOff + start * t.inputSize(), cols), null, null, 0);
+            forward(ws.input.of(x, xOff + start * t.inputSize(), cols), LayerArithmetic.DOUBLE, null, 0);
             t.loss().loss(ws.z[last], ws.a[last], y, yOff + start * t.labelWidth(), k, cols, ws.sampleLoss);
             loss += weightedSum(ws.sampleLoss, rowWeights, rwOff + start, cols);
             if (classes) {
@@ -155,31 +151,18 @@ public final class Backprop {
         int k = t.outputSize();
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            forward(ws.input.of(x, xOff + start * t.inputSize(), cols), null, null, 0);
+            forward(ws.input.of(x, xOff + start * t.inputSize(), cols), LayerArithmetic.DOUBLE, null, 0);
             System.arraycopy(z ? ws.z[last] : ws.a[last], 0, out, outOff + start * k, cols * k);
         }
     }
 
-    /** Layers bottom up; {@code arithmetic} null is double throughout (the forward-only passes). */
-    private void forward(LayerInput input, LayerArithmetic[] arithmetic, Dropout dropout, int keyStart) {
-        int m = input.rows();
-        int last = t.numLayers() - 1;
-        for (int l = 0; l <= last; l++) {
-            DenseLayer layer = t.layer(l);
-            int out = layer.outputs();
-            LayerArithmetic a = arithmetic == null ? LayerArithmetic.DOUBLE : arithmetic[l];
-            a.forward(layer, w, inputOf(l, input), ws.z[l], ws);
-            layer.activation().apply(ws.z[l], ws.a[l], out * m, out);
-            if (l < last) {
-                if (dropout != null) thin(dropout, l, out, keyStart, m);
-                // a stays g(Z) for the derivative; the thinned copy feeds the next layer.
-                ws.outputs[l].of(dropout == null ? ws.a[l] : ws.dropped[l], 0, m);
-            }
+    /** Layers bottom up in {@code arithmetic}: each reads what the one below returned. */
+    private void forward(LayerInput input, LayerArithmetic arithmetic, Dropout dropout, int keyStart) {
+        LayerInput in = input;
+        for (int l = 0; l < t.numLayers(); l++) {
+            inputs[l] = in;
+            in = arithmetic.forward(t, l, w, in, dropout, keyStart, ws);
         }
-    }
-
-    private LayerInput inputOf(int l, LayerInput first) {
-        return l == 0 ? first : ws.outputs[l - 1];
     }
 
     /**
@@ -200,26 +183,5 @@ public final class Backprop {
             }
         }
         return loss;
-    }
-
-    /** ws.delta[l] (dLoss/dA of hidden layer l, len values) becomes dLoss/dZ: through the dropout mask and g'. */
-    private void throughHiddenLayer(int l, Dropout dropout, int len) {
-        double[] d = ws.delta[l];
-        if (dropout != null) {
-            // Through the mask: a dropped unit passes no gradient, a kept one is scaled like its output.
-            double[] keep = ws.keep[l];
-            for (int i = 0; i < len; i++) d[i] *= keep[i];
-        }
-        t.activation(l).multiplyDerivative(ws.z[l], ws.a[l], d, len);
-    }
-
-    /** Hidden layer l's dropout mask for the chunk's m rows (keys from keyStart) and its thinned activations. */
-    private void thin(Dropout dropout, int l, int out, int keyStart, int m) {
-        ws.ensureDropoutBuffers();
-        double[] keep = ws.keep[l];
-        dropout.fillMask(keep, l, out, keyStart, m);
-        double[] a = ws.a[l];
-        double[] dropped = ws.dropped[l];
-        for (int i = 0; i < out * m; i++) dropped[i] = a[i] * keep[i];
     }
 }

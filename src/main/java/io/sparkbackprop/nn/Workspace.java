@@ -84,27 +84,48 @@ public final class Workspace {
         return topology;
     }
 
-    /** Scratch of {@link LayerArithmetic.Single}, one layer's product at a time. */
+    /** The buffers of {@link LayerArithmetic.Single}'s float pass, per layer. */
     static final class Single {
-        /** W·input before the bias is added in double. */
-        final float[] z;
-        /** dLoss/dZ in float, the operand of both backward products. */
-        final float[] delta;
-        /** Wᵀ·δ before it is widened into the double δ of the layer below. */
-        final float[] below;
+        /** W·A (+ b on hidden layers) of each layer; the output layer's is widened to double for its bias. */
+        final float[][] z;
+        /** g(Z) of each hidden layer. */
+        final float[][] a;
+        /** dLoss/dZ of each layer (the output layer's narrowed from double). */
+        final float[][] delta;
+        /** Each hidden layer's output as the layer above reads it. */
+        final SingleInput[] outputs;
+        private final float[][] dropped;
+        private final int capacity;
+        private final Topology topology;
         /** The layers' dW summed over chunks, in the weights' layout (the biases' places unused), and whether any is. */
         final float[] weightSums;
         boolean pending;
 
         Single(Topology t, int capacity) {
-            int widestOutput = 0;
-            int widestHidden = 1;
-            for (DenseLayer layer : t.layers()) widestOutput = Math.max(widestOutput, layer.outputs());
-            for (int l = 1; l < t.numLayers(); l++) widestHidden = Math.max(widestHidden, t.inputsOf(l));
-            z = new float[widestOutput * capacity];
-            delta = new float[widestOutput * capacity];
-            below = new float[widestHidden * capacity];
+            this.topology = t;
+            this.capacity = capacity;
+            int layers = t.numLayers();
+            z = new float[layers][];
+            a = new float[layers][];
+            delta = new float[layers][];
+            dropped = new float[layers][];
+            outputs = new SingleInput[layers - 1];
+            for (int l = 0; l < layers; l++) {
+                int len = t.outputsOf(l) * capacity;
+                z[l] = new float[len];
+                delta[l] = new float[len];
+                if (l < layers - 1) {
+                    a[l] = new float[len];
+                    outputs[l] = new SingleInput(t.outputsOf(l), capacity);
+                }
+            }
             weightSums = new float[t.numParams()];
+        }
+
+        /** Hidden layer l's thinned output, allocated on the first pass with dropout. */
+        float[] dropped(int l) {
+            if (dropped[l] == null) dropped[l] = new float[topology.outputsOf(l) * capacity];
+            return dropped[l];
         }
 
         /** Adds the summed dW into grad and starts the sums again from zero. */
