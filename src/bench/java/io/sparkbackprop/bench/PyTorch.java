@@ -54,7 +54,11 @@ final class PyTorch {
 
     /** Whether torch imports (a second at most), with the reason when not. */
     static Timing probe() {
-        return run(List.of("-c", "import json, torch; print(json.dumps({'seconds': 0.0, 'torch': torch.__version__}))"));
+        return probe(python());
+    }
+
+    static Timing probe(String python) {
+        return run(python, List.of("-c", "import json, torch; print(json.dumps({'seconds': 0.0, 'torch': torch.__version__}))"));
     }
 
     static Timing time(Work work) {
@@ -67,7 +71,7 @@ final class PyTorch {
             }
             List<String> args = new ArrayList<>(List.of(script.toString()));
             args.addAll(work.arguments());
-            return run(args);
+            return run(python(), args);
         } catch (IOException e) {
             return failed("could not write the PyTorch script: " + e.getMessage());
         } finally {
@@ -75,8 +79,8 @@ final class PyTorch {
         }
     }
 
-    private static Timing run(List<String> args) {
-        List<String> command = new ArrayList<>(List.of(python()));
+    private static Timing run(String python, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(python));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         // One BLAS thread per torch thread, as ours; torch.set_num_threads sets the rest.
@@ -98,12 +102,12 @@ final class PyTorch {
             }
             if (json != null && json.has("error")) return failed(json.get("error").asText());
             if (p.exitValue() != 0 || json == null || !json.has("seconds")) {
-                return failed(String.format(Locale.ROOT, "%s exited with %d: %s", python(), p.exitValue(),
+                return failed(String.format(Locale.ROOT, "%s exited with %d: %s", python, p.exitValue(),
                         text.length() > 300 ? text.substring(text.length() - 300) : text));
             }
             return new Timing(json.get("seconds").asDouble(), json.path("torch").asText(""), null);
         } catch (IOException e) {
-            return failed("no " + python() + " to run PyTorch (" + e.getMessage() + "): install Python 3 and pip install torch, or set "
+            return failed("no " + python + " to run PyTorch (" + e.getMessage() + "): install Python 3 and pip install torch, or set "
                     + PYTHON_VARIABLE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
