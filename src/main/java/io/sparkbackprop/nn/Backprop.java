@@ -3,9 +3,9 @@ package io.sparkbackprop.nn;
 /**
  * The network's forward and backward passes over rows stored column-major (n_in × m), layer by layer:
  * each {@link DenseLayer} reads a {@link LayerInput} (the first a block's features, every other the layer
- * below's output) and runs its products in its {@link LayerArithmetic}; between them sit the activations,
- * dropout's masks and, on top, the loss. Rows beyond the workspace's capacity are processed in chunks of
- * that many, each chunk one gemm per layer and direction.
+ * below's output) and runs its step (products, bias, activation, dropout's mask) in the pass's
+ * {@link LayerArithmetic}; on top sits the loss. Rows beyond the workspace's capacity are processed in chunks
+ * of that many, each chunk one gemm per layer and direction.
  * <p>
  * Bound to one weight vector and one thread's {@link Workspace} (one task's step): the gradient pass runs in
  * the given {@link Precision}'s {@link LayerArithmetic}; the forward-only passes (loss, accuracy, prediction) always

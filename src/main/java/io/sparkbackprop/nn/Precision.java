@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The arithmetic of the training tasks' forward/backward products. Weights, the optimizer, model files
- * and the evaluation passes are double in either mode; FLOAT only runs the gemms of the gradient pass in
- * single precision (about twice the gemm rate, half the memory traffic), see {@link LayerArithmetic}.
+ * The arithmetic of the training tasks' forward/backward pass. Weights, the optimizer, model files and the
+ * evaluation passes are double in either mode; FLOAT runs the gradient pass's products as sgemm (about twice
+ * the gemm rate, half the memory traffic) and its hidden layers in float, see {@link LayerArithmetic}.
  */
 public enum Precision {
     DOUBLE, FLOAT;
@@ -29,7 +29,7 @@ public enum Precision {
         throw new IllegalArgumentException("unknown precision '" + id + "'; valid precisions: " + validIds());
     }
 
-    /** The arithmetic of a dense layer's products in this precision, for the weights w (FLOAT converts them once, here). */
+    /** The gradient pass's arithmetic in this precision, for the weights w (FLOAT converts them once, here). */
     LayerArithmetic arithmetic(double[] w) {
         return switch (this) {
             case DOUBLE -> LayerArithmetic.DOUBLE;

@@ -3,7 +3,7 @@ package io.sparkbackprop.nn;
 /**
  * Reusable buffers for forward/backward over up to {@link #capacity()} rows: per layer Z, A and the
  * back-propagated δ, each hidden layer's output as the next layer reads it, the first layer's view of its
- * input, a vector of ones for bias sums; dropout's masks and the float products' scratch on first use. One
+ * input, a vector of ones for bias sums; dropout's masks and the float pass's buffers on first use. One
  * per task thread, so the hot loop allocates nothing per chunk.
  */
 public final class Workspace {
