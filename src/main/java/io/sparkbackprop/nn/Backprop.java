@@ -62,7 +62,7 @@ public final class Backprop {
     public double accumulateGradient(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m,
                                      double[] grad, Dropout dropout) {
         Dropout d = dropout == null || dropout.rate() == 0 || t.numLayers() < 2 ? null : dropout;
-        if (precision == Precision.FLOAT) ws.single().discardPending();
+        training.discardPending(ws);
         double loss = 0;
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
@@ -70,7 +70,7 @@ public final class Backprop {
                     rowWeights, rwOff + start, grad, d, start);
         }
         // What the arithmetic summed aside over the chunks goes into grad once.
-        training.addPendingInto(t, grad, ws);
+        training.addPendingInto(grad, ws);
         return loss;
     }
 

@@ -59,10 +59,6 @@ public final class Blas {
         for (int i = 0; i < len; i++) to[toOff + i] = (float) from[fromOff + i];
     }
 
-    static void toDouble(float[] from, int fromOff, double[] to, int toOff, int len) {
-        for (int i = 0; i < len; i++) to[toOff + i] = from[fromOff + i];
-    }
-
     /** to[toOff…] += from[fromOff…], len values. */
     static void addInto(float[] from, int fromOff, double[] to, int toOff, int len) {
         for (int i = 0; i < len; i++) to[toOff + i] += from[fromOff + i];

@@ -74,7 +74,11 @@ abstract class LayerArithmetic {
      * Adds what this arithmetic has summed aside since the last call into grad (the weights' layout); nothing for
      * {@link #DOUBLE}, which adds into grad directly.
      */
-    void addPendingInto(Topology t, double[] grad, Workspace ws) {
+    void addPendingInto(double[] grad, Workspace ws) {
+    }
+
+    /** Drops what a pass that failed half-way left summed aside on this thread, so the next pass starts clean. */
+    void discardPending(Workspace ws) {
     }
 
     /**
@@ -154,8 +158,13 @@ abstract class LayerArithmetic {
         }
 
         @Override
-        void addPendingInto(Topology t, double[] grad, Workspace ws) {
-            ws.single().addPendingInto(t, grad);
+        void addPendingInto(double[] grad, Workspace ws) {
+            ws.single().addPendingInto(grad);
+        }
+
+        @Override
+        void discardPending(Workspace ws) {
+            ws.single().discardPending();
         }
     }
 }

@@ -129,9 +129,9 @@ public final class Workspace {
         }
 
         /** Adds the summed dW into grad and starts the sums again from zero. */
-        void addPendingInto(Topology t, double[] grad) {
+        void addPendingInto(double[] grad) {
             if (!pending) return;
-            for (DenseLayer layer : t.layers()) {
+            for (DenseLayer layer : topology.layers()) {
                 int from = layer.weightOffset();
                 int len = layer.outputs() * layer.inputs();
                 Blas.addInto(weightSums, from, grad, from, len);
