@@ -58,7 +58,7 @@ final class PyTorch {
     }
 
     static Timing probe(String python) {
-        return run(python, List.of("-c", "import json, torch; print(json.dumps({'seconds': 0.0, 'torch': torch.__version__}))"));
+        return run(python, List.of("-c", "import json, torch; print(json.dumps({'seconds': 0.0, 'torch': torch.__version__}))"), 1);
     }
 
     static Timing time(Work work) {
@@ -71,7 +71,7 @@ final class PyTorch {
             }
             List<String> args = new ArrayList<>(List.of(script.toString()));
             args.addAll(work.arguments());
-            return run(python(), args);
+            return run(python(), args, work.threads());
         } catch (IOException e) {
             return failed("could not write the PyTorch script: " + e.getMessage());
         } finally {
@@ -79,12 +79,12 @@ final class PyTorch {
         }
     }
 
-    private static Timing run(String python, List<String> args) {
+    private static Timing run(String python, List<String> args, int threads) {
         List<String> command = new ArrayList<>(List.of(python));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         // One BLAS thread per torch thread, as ours; torch.set_num_threads sets the rest.
-        pb.environment().put("OMP_NUM_THREADS", args.contains("--threads") ? args.get(args.indexOf("--threads") + 1) : "1");
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         try {
             Process p = pb.start();
             byte[] out = p.getInputStream().readAllBytes();

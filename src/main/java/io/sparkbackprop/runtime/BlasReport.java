@@ -149,21 +149,16 @@ public final class BlasReport {
      * one executor is the driver JVM itself (id "driver"), so only the driver is named.
      */
     public static String summary(String driver, Map<String, String> executors) {
-        Map<String, List<String>> groups = new TreeMap<>();
-        Map<String, double[]> rates = new TreeMap<>();
+        // Keyed by the description with its rate taken out: a GFLOP/s more or less is not another BLAS.
+        Map<String, List<String>> ids = new TreeMap<>();
+        Map<String, java.util.DoubleSummaryStatistics> rates = new TreeMap<>();
         executors.keySet().stream().filter(id -> !"driver".equals(id)).sorted(BlasReport::compareIds).forEach(id -> {
-            String blas = executors.get(id);
-            java.util.regex.Matcher m = RATE.matcher(blas);
-            String key = m.find() ? blas.substring(0, m.start()) + RATE_SLOT + blas.substring(m.end()) : blas;
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(id);
-            if (key.contains(RATE_SLOT)) {
-                double r = Double.parseDouble(m.group(1));
-                double[] range = rates.computeIfAbsent(key, k -> new double[] {r, r});
-                range[0] = Math.min(range[0], r);
-                range[1] = Math.max(range[1], r);
-            }
+            java.util.regex.Matcher m = RATE.matcher(executors.get(id));
+            String key = m.replaceFirst(RATE_SLOT);
+            ids.computeIfAbsent(key, k -> new ArrayList<>()).add(id);
+            if (m.reset().find()) rates.computeIfAbsent(key, k -> new java.util.DoubleSummaryStatistics()).accept(Double.parseDouble(m.group(1)));
         });
-        String executorPart = groups.entrySet().stream()
+        String executorPart = ids.entrySet().stream()
                 .map(e -> (e.getValue().size() == 1 ? "executor " : "executors ") + String.join(", ", e.getValue()) + ": "
                         + withRates(e.getKey(), rates.get(e.getKey())))
                 .collect(Collectors.joining("; "));
@@ -173,10 +168,10 @@ public final class BlasReport {
     private static final java.util.regex.Pattern RATE = java.util.regex.Pattern.compile("(\\d+) GFLOP/s dgemm");
     private static final String RATE_SLOT = "\u0000";
 
-    private static String withRates(String key, double[] range) {
+    private static String withRates(String key, java.util.DoubleSummaryStatistics range) {
         if (range == null) return key;
-        String r = range[0] == range[1] ? String.format(java.util.Locale.ROOT, "%.0f", range[0])
-                : String.format(java.util.Locale.ROOT, "%.0f-%.0f", range[0], range[1]);
+        String r = range.getMin() == range.getMax() ? String.format(java.util.Locale.ROOT, "%.0f", range.getMin())
+                : String.format(java.util.Locale.ROOT, "%.0f-%.0f", range.getMin(), range.getMax());
         return key.replace(RATE_SLOT, r + " GFLOP/s dgemm");
     }
 
