@@ -2,7 +2,6 @@ package io.sparkbackprop.train;
 
 import io.sparkbackprop.nn.Topology;
 import java.util.Arrays;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -95,9 +94,7 @@ final class LocalStepsJob implements StepStrategy {
         Broadcast<double[]> start = sc.broadcast(LocalStepsPass.pack(w, state));
         double[] sum;
         try {
-            JavaRDD<TreeSum> perPartition = train.blocks().mapPartitionsWithIndex((p, it) -> java.util.List.of(TreeSum.leaf(
-                    partitions, p, LocalStepsPass.run(it, p, partitions, r, start.value(), epoch, first, k))).iterator(), false);
-            sum = StepRunner.sum(perPartition, partitions, depth);
+            sum = StepRunner.sum(train, depth, (p, it) -> LocalStepsPass.run(it, p, partitions, r, start.value(), epoch, first, k));
         } finally {
             start.destroy();
         }

@@ -341,7 +341,8 @@ class TrainerTest {
 
     @Test
     void theTreeAggregateDepthDoesNotChangeTheModel() {
-        // 9 partitions: depth 2 and 3 add shuffle levels (Spark's treeAggregate), which deliver partial sums in any order.
+        // Depth 1 sums the partitions on the driver from one runJob; depth 2 and 3 go through Spark's treeAggregate, whose
+        // shuffle levels (9 partitions) deliver partial sums in any order: the same bits either way.
         TrainingSet data = friedman(270, 9, 12);
         double[] w0 = Initializer.HE.initialize(TOPOLOGY, 2);
         TrainingConfig cfg = TrainingConfig.defaults().withEpochs(2).withBatchSize(45).withSeed(3);
