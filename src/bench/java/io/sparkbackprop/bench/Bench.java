@@ -187,13 +187,14 @@ public final class Bench {
                     "the difference of the fits was lost in noise: rerun with more --iterations or --rows, or on a quieter machine");
         }
         Figure f = Figure.of(VS_MLLIB, key, metric, "s", ours, r.mllibSecondsPerIteration(), target, single
-                ? "--precision float (sgemm products; activations, losses, sums and weights in double; MLlib has no float mode),"
+                ? "--precision float (the training rows cached in float, hidden layers in float: sgemm products, float activations"
+                        + " and deltas; the output layer, loss, sums over blocks and the weights in double; MLlib has no float mode),"
                         + " measured as above in the same turns"
                 : "median over the repeats of (fit of N − fit of 1)/(N − 1), after a warm-up; same sigmoid network, data and rows per product");
         if (f.verdict() == Figure.Verdict.MISS) {
             f = f.withNote(single
-                    ? "what the sgemms save is bounded by the rest of the step (activations in double, reading the cached"
-                            + " double features, the broadcast and treeAggregate of the weights); a wider --chunk-size helps the products"
+                    ? "what the sgemms save is bounded by the rest of the step (the job's floor, the broadcast of the weights"
+                            + " and the double gradient's way back); a wider --chunk-size helps the products"
                     : "both run the same double-precision gemms; see the float figure below for the single-precision mode");
         }
         return f;

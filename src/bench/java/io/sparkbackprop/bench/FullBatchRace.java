@@ -22,7 +22,8 @@ import org.apache.spark.sql.Row;
  * that start-up costs (MLlib stacks and caches its data inside every fit) cancel. The N-iteration runs
  * of ours also yield the executors' CPU time in the gradient tasks, hence the kernel's GFLOP/s (from the
  * least disturbed run: CPU time too grows when other processes thrash the caches). Ours runs twice per turn,
- * in double and in float precision ({@code --precision float}; MLlib has no such mode), so that both of our
+ * in double and in float precision ({@code --precision float}, on the rows cached in float as a float run caches
+ * them; MLlib has no such mode), so that both of our
  * figures face the same load as MLlib's; the float runs' task times give the float kernel's GFLOP/s.
  */
 final class FullBatchRace {
@@ -55,12 +56,23 @@ final class FullBatchRace {
     /** The same with our products of {@code chunk} rows (MLlib's, when it runs, stay --chunk-size). */
     static Result run(JavaSparkContext sc, Dataset<Row> trainFrame, TrainingSet train, Topology sigmoid, BenchSettings s,
                       boolean withMllib, int chunk) {
+        // The float runs read the rows cached in float, as a float run of the trainer's pipeline caches them.
+        TrainingSet trainFloat = train.inSingle(train.blocks().name() + "-float");
+        try {
+            return race(trainFrame, sc, train, trainFloat, sigmoid, s, withMllib, chunk);
+        } finally {
+            trainFloat.unpersist();
+        }
+    }
+
+    private static Result race(Dataset<Row> trainFrame, JavaSparkContext sc, TrainingSet train, TrainingSet trainFloat, Topology sigmoid,
+                               BenchSettings s, boolean withMllib, int chunk) {
         int n = s.iterations();
         TrainingConfig config = fullBatch(s, chunk);
         TrainingConfig inFloat = config.withPrecision(Precision.FLOAT);
         double[] w0 = Initializer.XAVIER.initialize(sigmoid, s.seed());
         ours(sc, config.withEpochs(2), sigmoid, w0, train);
-        ours(sc, inFloat.withEpochs(2), sigmoid, w0, train);
+        ours(sc, inFloat.withEpochs(2), sigmoid, w0, trainFloat);
         if (withMllib) mllib(trainFrame, s, 2);
         // The systems take turns, so that a burst of load on a shared machine hits both; medians over the repeats.
         List<Double> oursPerIteration = new ArrayList<>();
@@ -69,10 +81,10 @@ final class FullBatchRace {
         TaskTimes[] times = new TaskTimes[2];
         for (int r = 0; r < s.repeats(); r++) {
             double ours1 = ours(sc, config.withEpochs(1), sigmoid, w0, train);
-            double float1 = ours(sc, inFloat.withEpochs(1), sigmoid, w0, train);
+            double float1 = ours(sc, inFloat.withEpochs(1), sigmoid, w0, trainFloat);
             double mllib1 = withMllib ? mllib(trainFrame, s, 1) : Double.NaN;
             double oursN = timed(sc, config.withEpochs(n), sigmoid, w0, train, "full-batch-ours-" + r, times, 0);
-            double floatN = timed(sc, inFloat.withEpochs(n), sigmoid, w0, train, "full-batch-float-" + r, times, 1);
+            double floatN = timed(sc, inFloat.withEpochs(n), sigmoid, w0, trainFloat, "full-batch-float-" + r, times, 1);
             double mllibN = withMllib ? mllib(trainFrame, s, n) : Double.NaN;
             oursPerIteration.add((oursN - ours1) / (n - 1));
             floatPerIteration.add((floatN - float1) / (n - 1));

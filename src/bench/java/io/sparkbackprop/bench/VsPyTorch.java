@@ -61,6 +61,7 @@ final class VsPyTorch {
                 .output(MnistFiles.CLASSES, Loss.CROSS_ENTROPY);
         int rows = WIDE_BATCH * WIDE_BATCHES;
         TrainingSet wideSet = BenchData.generatedBlocks(spark, rows, partitions, s.seed(), 5, "bench-wide");
+        TrainingSet wideFloat = wideSet.inSingle("bench-wide-float");
         try {
             int warm = 3;
             int timed = Math.min(30, s.steps());
@@ -71,7 +72,7 @@ final class VsPyTorch {
             List<Double> floatSteps = new ArrayList<>();
             for (int r = 0; r < s.repeats(); r++) {
                 doubleSteps.add(Speedup.medianStepSeconds(sc, wideSet, wide, config, warm, warm + timed));
-                floatSteps.add(Speedup.medianStepSeconds(sc, wideSet, wide, config.withPrecision(Precision.FLOAT), warm, warm + timed));
+                floatSteps.add(Speedup.medianStepSeconds(sc, wideFloat, wide, config.withPrecision(Precision.FLOAT), warm, warm + timed));
             }
             for (Precision p : Precision.values()) {
                 boolean single = p == Precision.FLOAT;
@@ -92,6 +93,7 @@ final class VsPyTorch {
             }
         } finally {
             wideSet.unpersist();
+            wideFloat.unpersist();
         }
         return figures;
     }

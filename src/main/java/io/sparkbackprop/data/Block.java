@@ -3,17 +3,23 @@ package io.sparkbackprop.data;
 import java.io.Serializable;
 
 /**
- * A run of rows stacked column-major: {@code features} is (numFeatures × rows), {@code labels} is
+ * A run of rows stacked column-major: the features are (numFeatures × rows), {@code labels} is
  * (labelWidth × rows). Training data is cached as blocks, never as per-row objects, so the cache holds
- * little more than the raw doubles and every product over it is one BLAS call.
+ * little more than the raw values and every product over it is one BLAS call.
+ * <p>
+ * The features are double, or float in a block {@link #inSingle() made for} a {@code --precision float} run: that
+ * pass's products read float anyway, so the cache holds half the bytes and no chunk is converted on every step.
+ * Labels and row weights stay double (the loss is double in either precision).
  */
 public final class Block implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final int rows;
     private final int numFeatures;
     private final int labelWidth;
+    /** Exactly one of the two holds the features. */
     private final double[] features;
+    private final float[] singleFeatures;
     private final double[] labels;
     /** One weight per row, or null when every row weighs 1 (the common case costs nothing). */
     private final double[] weights;
@@ -23,7 +29,13 @@ public final class Block implements Serializable {
     }
 
     public Block(int rows, int numFeatures, int labelWidth, double[] features, double[] labels, double[] weights) {
-        if (features.length != rows * numFeatures || labels.length != rows * labelWidth
+        this(rows, numFeatures, labelWidth, features, null, labels, weights);
+    }
+
+    private Block(int rows, int numFeatures, int labelWidth, double[] features, float[] singleFeatures, double[] labels,
+                  double[] weights) {
+        int featureValues = features != null ? features.length : singleFeatures.length;
+        if (featureValues != rows * numFeatures || labels.length != rows * labelWidth
                 || (weights != null && weights.length != rows)) {
             throw new IllegalArgumentException("block arrays do not match " + rows + " rows of " + numFeatures
                     + " features and " + labelWidth + " label values");
@@ -33,6 +45,7 @@ public final class Block implements Serializable {
         this.numFeatures = numFeatures;
         this.labelWidth = labelWidth;
         this.features = features;
+        this.singleFeatures = singleFeatures;
         this.labels = labels;
     }
 
@@ -48,9 +61,21 @@ public final class Block implements Serializable {
         return labelWidth;
     }
 
-    /** Column-major (numFeatures × rows); row j starts at j·numFeatures. */
+    /** Whether the features are held in float ({@link #singleFeatures()}) rather than double ({@link #features()}). */
+    public boolean single() {
+        return singleFeatures != null;
+    }
+
+    /** Column-major (numFeatures × rows); row j starts at j·numFeatures. Only for a block that is not {@link #single()}. */
     public double[] features() {
+        if (features == null) throw new IllegalStateException("this block holds its features in float: read singleFeatures()");
         return features;
+    }
+
+    /** The float features of a {@link #single()} block, laid out as {@link #features()}. */
+    public float[] singleFeatures() {
+        if (singleFeatures == null) throw new IllegalStateException("this block holds its features in double: read features()");
+        return singleFeatures;
     }
 
     /** Column-major (labelWidth × rows); row j starts at j·labelWidth. */
@@ -66,5 +91,16 @@ public final class Block implements Serializable {
     /** A block with the same weights and new features and labels (e.g. scaled ones). */
     public Block withValues(double[] newFeatures, double[] newLabels) {
         return new Block(rows, numFeatures, labelWidth, newFeatures, newLabels, weights);
+    }
+
+    /**
+     * This block with its features rounded to float (each to the nearest float, as the float pass rounds a double
+     * chunk), sharing the labels and weights; a block already in float is returned as it is.
+     */
+    public Block inSingle() {
+        if (single()) return this;
+        float[] x = new float[features.length];
+        for (int i = 0; i < x.length; i++) x[i] = (float) features[i];
+        return new Block(rows, numFeatures, labelWidth, null, x, labels, weights);
     }
 }

@@ -61,13 +61,30 @@ public final class Backprop {
      */
     public double accumulateGradient(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m,
                                      double[] grad, Dropout dropout) {
+        int n = t.inputSize();
+        return gradientOver((start, cols) -> ws.input.of(x, xOff + start * n, cols), y, yOff, rowWeights, rwOff, m, grad, dropout);
+    }
+
+    /** The same over features held in float (a block cached for a float run), read in place by a float pass. */
+    public double accumulateGradient(float[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m,
+                                     double[] grad, Dropout dropout) {
+        int n = t.inputSize();
+        DenseSingleInput view = ws.singleInput();
+        return gradientOver((start, cols) -> view.of(x, xOff + start * n, cols), y, yOff, rowWeights, rwOff, m, grad, dropout);
+    }
+
+    /** The first layer's view of rows [start, start + cols) of a pass's features. */
+    private interface Chunks {
+        LayerInput rows(int start, int cols);
+    }
+
+    private double gradientOver(Chunks x, double[] y, int yOff, double[] rowWeights, int rwOff, int m, double[] grad, Dropout dropout) {
         Dropout d = dropout == null || dropout.rate() == 0 || t.numLayers() < 2 ? null : dropout;
         training.discardPending(ws);
         double loss = 0;
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            loss += chunkGradient(ws.input.of(x, xOff + start * t.inputSize(), cols), y, yOff + start * t.labelWidth(),
-                    rowWeights, rwOff + start, grad, d, start);
+            loss += chunkGradient(x.rows(start, cols), y, yOff + start * t.labelWidth(), rowWeights, rwOff + start, grad, d, start);
         }
         // What the arithmetic summed aside over the chunks goes into grad once.
         training.addPendingInto(grad, ws);
@@ -95,7 +112,8 @@ public final class Backprop {
 
     /** Σ w_j loss_j over m rows (rowWeights null for all ones), forward only. */
     public double loss(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m) {
-        return forwardSums(x, xOff, y, yOff, rowWeights, rwOff, m, false)[0];
+        int n = t.inputSize();
+        return forwardSums((start, cols) -> ws.input.of(x, xOff + start * n, cols), y, yOff, rowWeights, rwOff, m, false)[0];
     }
 
     /**
@@ -103,11 +121,18 @@ public final class Backprop {
      * 0 when the loss does not {@linkplain Loss#classifies classify}).
      */
     public double[] lossAndHits(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m) {
-        return forwardSums(x, xOff, y, yOff, rowWeights, rwOff, m, true);
+        int n = t.inputSize();
+        return forwardSums((start, cols) -> ws.input.of(x, xOff + start * n, cols), y, yOff, rowWeights, rwOff, m, true);
     }
 
-    private double[] forwardSums(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m,
-                                 boolean countHits) {
+    /** The same over features held in float: the forward pass runs in double on the float values. */
+    public double[] lossAndHits(float[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m) {
+        int n = t.inputSize();
+        DenseSingleInput view = ws.singleInput();
+        return forwardSums((start, cols) -> view.of(x, xOff + start * n, cols), y, yOff, rowWeights, rwOff, m, true);
+    }
+
+    private double[] forwardSums(Chunks x, double[] y, int yOff, double[] rowWeights, int rwOff, int m, boolean countHits) {
         int last = t.numLayers() - 1;
         int k = t.outputSize();
         boolean classes = countHits && t.loss().classifies(k);
@@ -115,7 +140,7 @@ public final class Backprop {
         double hits = 0;
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            forward(ws.input.of(x, xOff + start * t.inputSize(), cols), LayerArithmetic.DOUBLE, null, 0);
+            forward(x.rows(start, cols), LayerArithmetic.DOUBLE, null, 0);
             t.loss().loss(ws.z[last], ws.a[last], y, yOff + start * t.labelWidth(), k, cols, ws.sampleLoss);
             loss += weightedSum(ws.sampleLoss, rowWeights, rwOff + start, cols);
             if (classes) {

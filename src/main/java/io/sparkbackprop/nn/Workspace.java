@@ -25,6 +25,7 @@ public final class Workspace {
     double[][] keep;
     double[][] dropped;
     private Single single;
+    private DenseSingleInput singleInput;
 
     public Workspace(Topology topology, int capacity) {
         if (capacity <= 0) throw new IllegalArgumentException("workspace capacity must be positive");
@@ -58,6 +59,12 @@ public final class Workspace {
             keep[l] = new double[topology.outputsOf(l) * capacity];
             dropped[l] = new double[topology.outputsOf(l) * capacity];
         }
+    }
+
+    /** The first layer's view of a chunk of float features (a block cached for a float run), made on first use. */
+    DenseSingleInput singleInput() {
+        if (singleInput == null) singleInput = new DenseSingleInput(topology.inputSize(), capacity);
+        return singleInput;
     }
 
     /** The float products' scratch, sized for the widest layer. */

@@ -44,7 +44,9 @@ final class PartitionPass {
                     for (int j = 0; j < keys.length; j++) keys[j] = Dropout.rowKey(seed, epoch, step, partition, firstRow + j);
                     d = new Dropout(dropout, keys, 0);
                 }
-                loss += kernel.accumulateGradient(b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows(), out, d);
+                loss += b.single()
+                        ? kernel.accumulateGradient(b.singleFeatures(), 0, b.labels(), 0, b.weights(), 0, b.rows(), out, d)
+                        : kernel.accumulateGradient(b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows(), out, d);
                 rows += weightOf(b);
                 firstRow += b.rows();
             }
@@ -54,17 +56,19 @@ final class PartitionPass {
             long from = plan.sliceStart(index.rows(), step, partition, partitions);
             long to = plan.sliceEnd(index.rows(), step, partition, partitions);
             EpochOrder order = new EpochOrder(index.rows(), seed, epoch, partition);
-            Gather g = Gather.forThread(t.inputSize(), t.labelWidth(), chunk);
+            Gather g = Gather.forThread(t.inputSize(), t.labelWidth(), chunk, index.single());
             double[] rw = index.weighted() ? g.w : null;
             Dropout d = dropout > 0 ? new Dropout(dropout, g.keys, 0) : null;
             for (long pos = from; pos < to; ) {
                 int cols = (int) Math.min(chunk, to - pos);
                 for (int c = 0; c < cols; c++, pos++) {
                     long row = order.rowAt(pos);
-                    index.copyRow(row, g.x, c, g.y, g.w);
+                    index.copyRow(row, g, c);
                     if (d != null) g.keys[c] = Dropout.rowKey(seed, epoch, step, partition, row);
                 }
-                loss += kernel.accumulateGradient(g.x, 0, g.y, 0, rw, 0, cols, out, d);
+                loss += g.single()
+                        ? kernel.accumulateGradient(g.xSingle, 0, g.y, 0, rw, 0, cols, out, d)
+                        : kernel.accumulateGradient(g.x, 0, g.y, 0, rw, 0, cols, out, d);
                 if (rw == null) {
                     rows += cols;
                 } else {
@@ -86,7 +90,9 @@ final class PartitionPass {
             Block b = it.next();
             if (b.rows() == 0) continue;
             checkWidth(b, t);
-            double[] lh = forward.lossAndHits(b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows());
+            double[] lh = b.single()
+                    ? forward.lossAndHits(b.singleFeatures(), 0, b.labels(), 0, b.weights(), 0, b.rows())
+                    : forward.lossAndHits(b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows());
             loss += lh[0];
             hits += lh[1];
             rows += weightOf(b);
@@ -118,6 +124,7 @@ final class PartitionPass {
         private final long[] starts;
         private final long rows;
         private final boolean weighted;
+        private final boolean single;
 
         RowIndex(List<Block> blocks) {
             this.blocks = blocks;
@@ -131,6 +138,16 @@ final class PartitionPass {
             }
             this.rows = n;
             this.weighted = anyWeights;
+            this.single = !blocks.isEmpty() && blocks.get(0).single();
+            // One cached set is made by one map, so its blocks share a precision; the gather buffer has one.
+            for (Block b : blocks) {
+                if (b.single() != single) throw new IllegalStateException("a partition mixes blocks with float and double features");
+            }
+        }
+
+        /** Whether every block holds its features in float: the rows are then gathered in float. */
+        boolean single() {
+            return single;
         }
 
         boolean weighted() {
@@ -141,23 +158,30 @@ final class PartitionPass {
             return rows;
         }
 
-        void copyRow(long row, double[] x, int col, double[] y, double[] w) {
+        /** Row {@code row} into column col of the gather's features (in its precision), labels and row weights. */
+        void copyRow(long row, Gather g, int col) {
             int bi = java.util.Arrays.binarySearch(starts, row);
             if (bi < 0) bi = -bi - 2;
             Block b = blocks.get(bi);
             int j = (int) (row - starts[bi]);
             int f = b.numFeatures();
             int l = b.labelWidth();
-            System.arraycopy(b.features(), j * f, x, col * f, f);
-            System.arraycopy(b.labels(), j * l, y, col * l, l);
-            w[col] = b.weights() == null ? 1.0 : b.weights()[j];
+            if (g.single()) {
+                System.arraycopy(b.singleFeatures(), j * f, g.xSingle, col * f, f);
+            } else {
+                System.arraycopy(b.features(), j * f, g.x, col * f, f);
+            }
+            System.arraycopy(b.labels(), j * l, g.y, col * l, l);
+            g.w[col] = b.weights() == null ? 1.0 : b.weights()[j];
         }
     }
 
-    /** Per-thread buffers that a mini-batch's rows are gathered into. */
+    /** Per-thread buffers that a mini-batch's rows are gathered into: features in double or, from float blocks, in float. */
     private static final class Gather {
         private static final ThreadLocal<Gather> PER_THREAD = new ThreadLocal<>();
+        /** One of the two, by the blocks' precision. */
         final double[] x;
+        final float[] xSingle;
         final double[] y;
         final double[] w;
         final long[] keys;
@@ -165,20 +189,25 @@ final class PartitionPass {
         final int labels;
         final int chunk;
 
-        private Gather(int features, int labels, int chunk) {
+        private Gather(int features, int labels, int chunk, boolean single) {
             this.features = features;
             this.labels = labels;
             this.chunk = chunk;
-            x = new double[features * chunk];
+            x = single ? null : new double[features * chunk];
+            xSingle = single ? new float[features * chunk] : null;
             y = new double[labels * chunk];
             w = new double[chunk];
             keys = new long[chunk];
         }
 
-        static Gather forThread(int features, int labels, int chunk) {
+        boolean single() {
+            return xSingle != null;
+        }
+
+        static Gather forThread(int features, int labels, int chunk, boolean single) {
             Gather g = PER_THREAD.get();
-            if (g == null || g.features != features || g.labels != labels || g.chunk != chunk) {
-                g = new Gather(features, labels, chunk);
+            if (g == null || g.features != features || g.labels != labels || g.chunk != chunk || g.single() != single) {
+                g = new Gather(features, labels, chunk, single);
                 PER_THREAD.set(g);
             }
             return g;

@@ -71,6 +71,14 @@ public final class TrainingSet {
         return new TrainingSet(cached, rows, features, labelWidth);
     }
 
+    /**
+     * The same rows with their features in float, cached under {@code name}: what a float run's training set holds
+     * ({@link TrainingPipeline} caches it so straight away). This set stays cached.
+     */
+    public TrainingSet inSingle(String name) {
+        return cache(blocks.map(Block::inSingle), name);
+    }
+
     public JavaRDD<Block> blocks() {
         return blocks;
     }

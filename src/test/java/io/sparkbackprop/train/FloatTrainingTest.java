@@ -96,4 +96,41 @@ class FloatTrainingTest {
             assertEquals(d, first.history().get(e).trainLoss(), 1e-6 * d, "train loss of epoch " + (e + 1));
         }
     }
+
+    /** The same blocks with every feature rounded to float and held in double. */
+    private static TrainingSet roundedInDouble(TrainingSet data, String name) {
+        return TrainingSet.cache(data.blocks().map(b -> {
+            double[] x = b.features().clone();
+            for (int i = 0; i < x.length; i++) x[i] = (float) x[i];
+            return b.withValues(x, b.labels());
+        }), name);
+    }
+
+    @Test
+    void rowsCachedInFloatGiveTheFloatPassTheSameBitsAsDoubleRows() {
+        // The float pass rounds a double chunk to float itself; rows cached in float hold those very floats, so full
+        // batches, mini-batches (gathered in float) with row weights and dropout, and evaluation must not move a bit.
+        TrainingSet inSingle = weighted.inSingle("friedman-weighted-float");
+        TrainingSet rounded = roundedInDouble(weighted, "friedman-weighted-rounded");
+        try {
+            assertTrue(inSingle.blocks().first().single(), "the copy holds float features");
+            TrainingConfig full = TrainingConfig.defaults().withBatchSize(0).withOptimizer(OptimizerKind.SGD).withLearningRate(0.01)
+                    .withEpochs(4).withChunkSize(16).withSeed(9).withPrecision(Precision.FLOAT);
+            TrainingConfig mini = TrainingConfig.defaults().withBatchSize(100).withEpochs(2).withChunkSize(32).withSeed(4)
+                    .withLearningRate(0.01).withDropout(0.2).withPrecision(Precision.FLOAT);
+            for (TrainingConfig c : new TrainingConfig[] {full, mini}) {
+                assertArrayEquals(fit(c, weighted).weights(), fit(c, inSingle).weights(), 0.0, "batch size " + c.batchSize());
+                // A double pass over float rows reads them widened: the double pass over the rounded rows.
+                TrainingConfig inDouble = c.withPrecision(Precision.DOUBLE);
+                assertArrayEquals(fit(inDouble, rounded).weights(), fit(inDouble, inSingle).weights(), 0.0,
+                        "double pass, batch size " + c.batchSize());
+            }
+            double[] w = Initializer.XAVIER.initialize(TOPOLOGY, 5);
+            Trainer trainer = new Trainer(sc, full);
+            assertArrayEquals(trainer.evaluate(rounded, TOPOLOGY, w), trainer.evaluate(inSingle, TOPOLOGY, w), 0.0, "mean loss");
+        } finally {
+            inSingle.unpersist();
+            rounded.unpersist();
+        }
+    }
 }

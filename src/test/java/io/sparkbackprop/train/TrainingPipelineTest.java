@@ -10,6 +10,7 @@ import io.sparkbackprop.data.Friedman1;
 import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Loss;
+import io.sparkbackprop.nn.Precision;
 import io.sparkbackprop.nn.Topology;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -78,5 +79,38 @@ class TrainingPipelineTest {
         List<List<Integer>> groups = ContiguousCoalescer.toAtMost(ints, 3).glom().collect();
         assertEquals(List.of(List.of(0, 1, 2, 3), List.of(4, 5, 6), List.of(7, 8, 9)), groups);
         assertEquals(10, ContiguousCoalescer.toAtMost(ints, 12).getNumPartitions(), "never more partitions");
+    }
+
+    /** Bytes in memory of a cached RDD, from Spark's storage report. */
+    private static long cachedBytes(JavaRDD<?> rdd) {
+        for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
+            if (info.id() == rdd.id()) return info.memSize();
+        }
+        throw new AssertionError("rdd " + rdd.id() + " is not cached");
+    }
+
+    @Test
+    void aFloatRunCachesItsTrainingRowsInFloatAndItsTestRowsAsTheyAre() {
+        long[][] bytes = new long[2][2];
+        boolean[][] single = new boolean[2][2];
+        for (Precision p : Precision.values()) {
+            int i = p.ordinal();
+            new TrainingPipeline(sc, T, CONFIG.withEpochs(1).withPrecision(p))
+                    .beforeTraining((train, test) -> {
+                        bytes[i][0] = cachedBytes(train.blocks());
+                        bytes[i][1] = cachedBytes(test.blocks());
+                        single[i][0] = train.blocks().first().single();
+                        single[i][1] = test.blocks().first().single();
+                    })
+                    .run(new TrainingPipeline.Data(Friedman1.generate(sc, 4000, 2, 5, 4096), Friedman1.generate(sc, 400, 2, 6, 4096), null, null));
+        }
+        int d = Precision.DOUBLE.ordinal();
+        int f = Precision.FLOAT.ordinal();
+        assertEquals(List.of(false, false, true, false), List.of(single[d][0], single[d][1], single[f][0], single[f][1]));
+        // Per row: 10 features and 1 label; in double 8·10 + 8 bytes, in float 4·10 + 8 (the label stays double).
+        double expected = (4.0 * Friedman1.FEATURES + 8) / (8.0 * Friedman1.FEATURES + 8);
+        assertEquals(expected, (double) bytes[f][0] / bytes[d][0], 0.02, "training rows' memory, float over double: " + bytes[f][0]
+                + " vs " + bytes[d][0] + " bytes");
+        assertEquals(bytes[d][1], bytes[f][1], "test rows' memory");
     }
 }
