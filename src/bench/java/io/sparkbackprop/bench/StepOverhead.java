@@ -17,9 +17,10 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * What a step costs beyond its arithmetic. Training at batch 1 (one row a step: nothing left but
  * overhead) on a set of exactly {@code steps} rows, so one epoch is the run; each step's time is the
- * interval between consecutive step callbacks (broadcast, job, update). The floor is Spark's own: a job
- * that broadcasts a vector of the weights' size, lets every partition return one of that size and sums
- * them with treeAggregate, and destroys the broadcast — what any data-parallel step must at least do.
+ * interval between consecutive step callbacks (broadcast, job, update). The floor is the step as Spark's own
+ * API writes it (MLlib's optimizers do): a job that broadcasts a vector of the weights' size, lets every partition
+ * return one of that size and sums them with treeAggregate, and destroys the broadcast. Ours can go below it: at
+ * depth 1 our steps skip treeAggregate's closure cleaning (see the library's StepRunner).
  * Medians, because a shared machine adds long outliers. The same run samples driver and executor heap
  * after GC at a tenth of the steps and after the last: state left behind by steps would show as growth.
  */
