@@ -93,6 +93,11 @@ public final class ReferenceNetwork {
         return new double[][][] {zs, as};
     }
 
+    /** The output layer's pre-activation Z of one sample. */
+    public double[] logits(double[] x) {
+        return forward(x)[0][w.length - 1];
+    }
+
     public double[] predict(double[] x) {
         double[][][] f = forward(x);
         return f[1][w.length];

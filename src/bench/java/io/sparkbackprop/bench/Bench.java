@@ -122,6 +122,10 @@ public final class Bench {
                 LOG.info("rows: mini-batch steps on {} vs {} cached rows", s.manyRows(), s.fewRows());
                 figures.add(ManyRows.run(sc, partitions, s));
             }
+            if (s.runs("scoring")) {
+                LOG.info("scoring: transform of {} cached rows, ours in chunks vs MLlib's model and our row-by-row path", s.scoringRows());
+                figures.addAll(Scoring.run(spark, sc, partitions, s));
+            }
         } finally {
             spark.stop();
         }

@@ -138,13 +138,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (quick) {
             // Small enough for a unit test: every section runs end to end on a few hundred rows, but for the partitions
             // section's 4,096 (4 steps an epoch at batch 1,024) and the rows section's 200,000 vs 10,000 (a tenth of its
-            // two million vs 100,000: still seconds to generate and cache).
+            // two million vs 100,000: still seconds to generate and cache), and 2,000 rows to score.
             return new BenchSettings(400, layers, chunkSize, partitions, mnist, 3, 1, 20, targetAccuracy, 64, learningRate, 3, 5, 400, 2, 0.05,
-                    seed, chosen, 2, 64, localLearningRate, goals, 4096, 10_000, 200_000, 64);
+                    seed, chosen, 2, 64, localLearningRate, goals, 4096, 10_000, 200_000, 64, 2_000);
         }
         return new BenchSettings(rows, layers, chunkSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate,
                 maxEpochs, mllibMaxIter, speedupRows, speedupSteps, 2.0, seed, chosen, localSteps, localBatchSize, localLearningRate, goals,
                 BenchSettings.DEFAULT_PARTITIONS_ROWS, BenchSettings.DEFAULT_FEW_ROWS, BenchSettings.DEFAULT_MANY_ROWS,
-                BenchSettings.DEFAULT_WIDE_WIDTH);
+                BenchSettings.DEFAULT_WIDE_WIDTH, BenchSettings.DEFAULT_SCORING_ROWS);
     }
 }

@@ -32,14 +32,15 @@ import java.util.Set;
  * @param fewRows        the rows section's small set: cached rows its step time is compared with
  * @param manyRows       the rows section's large set
  * @param wideWidth      the pytorch section's wide network: 784, two relu layers of this width, 10
+ * @param scoringRows    the scoring section's cached rows
  */
 public record BenchSettings(int rows, int[] hidden, int chunkSize, int partitions, Path mnist, int iterations, int repeats, int steps,
                             double targetAccuracy, int batchSize, double learningRate, int maxEpochs, int mllibMaxIter,
                             int speedupRows, int speedupSteps, double gemmSeconds, long seed, Set<String> sections,
                             int localSteps, int localBatchSize, double localLearningRate, Targets targets,
-                            int partitionsRows, int fewRows, int manyRows, int wideWidth) {
+                            int partitionsRows, int fewRows, int manyRows, int wideWidth, int scoringRows) {
     public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "speedup", "levers",
-            "partitions", "rows", "pytorch");
+            "partitions", "rows", "pytorch", "scoring");
     /** The local-steps runner's defaults, from a sweep on the 8,000 digits (README, Performance). */
     public static final int DEFAULT_LOCAL_STEPS = 8;
     public static final int DEFAULT_LOCAL_BATCH_SIZE = 512;
@@ -51,6 +52,8 @@ public record BenchSettings(int rows, int[] hidden, int chunkSize, int partition
     public static final int DEFAULT_MANY_ROWS = 2_000_000;
     /** The wide network of the speed issue: 784-2048-2048-10, 5.8 million weights. */
     public static final int DEFAULT_WIDE_WIDTH = 2048;
+    /** The scoring section's rows: the scoring issue's 200,000. */
+    public static final int DEFAULT_SCORING_ROWS = 200_000;
 
     /** With the local-steps runner's and the data-scale sections' defaults and the bench's own targets. */
     public BenchSettings(int rows, int[] hidden, int chunkSize, int partitions, Path mnist, int iterations, int repeats, int steps,
@@ -59,7 +62,7 @@ public record BenchSettings(int rows, int[] hidden, int chunkSize, int partition
         this(rows, hidden, chunkSize, partitions, mnist, iterations, repeats, steps, targetAccuracy, batchSize, learningRate, maxEpochs,
                 mllibMaxIter, speedupRows, speedupSteps, gemmSeconds, seed, sections, DEFAULT_LOCAL_STEPS, DEFAULT_LOCAL_BATCH_SIZE,
                 DEFAULT_LOCAL_LEARNING_RATE, Targets.defaults(), DEFAULT_PARTITIONS_ROWS, DEFAULT_FEW_ROWS, DEFAULT_MANY_ROWS,
-                DEFAULT_WIDE_WIDTH);
+                DEFAULT_WIDE_WIDTH, DEFAULT_SCORING_ROWS);
     }
 
     public BenchSettings {
@@ -89,6 +92,7 @@ public record BenchSettings(int rows, int[] hidden, int chunkSize, int partition
         require(partitionsRows >= 10, "the partitions section needs at least 10 rows, got " + partitionsRows);
         require(fewRows >= 10 && manyRows > fewRows, "the rows section compares more rows with fewer, got " + manyRows + " vs " + fewRows);
         require(wideWidth > 0, "the wide network's width must be positive, got " + wideWidth);
+        require(scoringRows > 0, "the scoring section's rows must be positive, got " + scoringRows);
         hidden = hidden.clone();
         sections = Set.copyOf(sections);
     }

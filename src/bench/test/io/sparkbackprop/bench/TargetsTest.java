@@ -38,6 +38,7 @@ class TargetsTest {
         expected.put("pytorch.wide-step", new Target(true, 2.0));
         expected.put("partitions.two-hundred", new Target(true, 1.2));
         expected.put("rows.two-million", new Target(true, 1.2));
+        expected.put("scoring.mllib", new Target(false, 5));
         expected.put("speedup.two-cores", new Target(false, 1.7));
         Targets t = Targets.defaults();
         assertEquals(expected, t.byKey());

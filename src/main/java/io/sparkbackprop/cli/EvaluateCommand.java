@@ -6,16 +6,16 @@ import io.sparkbackprop.data.LabeledData;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.scoring.FeatureReader;
+import io.sparkbackprop.scoring.ScoredChunks;
+import io.sparkbackprop.scoring.VectorColumn;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -87,17 +87,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         int size = regression ? 5 : 2 + k * k;
         int n = t.inputSize();
         Broadcast<Network> bn = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(net);
+        FeatureReader features = new VectorColumn("features", 0, n);
         return d.frame().javaRDD().mapPartitions(it -> {
             double[] s = new double[size];
-            List<Row> chunk = new ArrayList<>();
-            while (it.hasNext()) {
-                chunk.clear();
-                while (it.hasNext() && chunk.size() < 1024) chunk.add(it.next());
-                double[] x = new double[chunk.size() * n];
-                for (int j = 0; j < chunk.size(); j++) System.arraycopy(((Vector) chunk.get(j).getAs(0)).toArray(), 0, x, j * n, n);
-                double[] out = bn.value().predictBlock(x, chunk.size());
-                for (int j = 0; j < chunk.size(); j++) {
-                    double y = chunk.get(j).getDouble(1);
+            // The rows in chunks, as predict and the models' transform score them.
+            ScoredChunks chunks = new ScoredChunks(it, features, bn.value(), ScoredChunks.DEFAULT_CHUNK_ROWS, false, true);
+            while (chunks.hasNext()) {
+                chunks.next();
+                double[] out = chunks.a();
+                for (int j = 0; j < chunks.rows(); j++) {
+                    double y = chunks.row(j).getDouble(1);
                     s[0]++;
                     if (regression) {
                         double e = out[j] - y;

@@ -4,22 +4,23 @@ import io.sparkbackprop.data.DataFormat;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Topology;
+import io.sparkbackprop.scoring.ChunkScorer;
+import io.sparkbackprop.scoring.FeatureReader;
+import io.sparkbackprop.scoring.ScoredChunks;
+import io.sparkbackprop.scoring.VectorColumn;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
@@ -78,7 +79,7 @@ public final class PredictCommand implements Callable<Integer> {
         try {
             Input in = Input.read(spark, data, DataFormat.detect(data, format), label, net.topology().inputSize());
             SingleFileOutput.check(in.frame(), output, overwrite);
-            Dataset<Row> predicted = predict(spark, in, net, outFormat.equals("csv"));
+            Dataset<Row> predicted = predict(in, net, outFormat.equals("csv"));
             SingleFileOutput.write(predicted, outFormat, output, overwrite);
             spec.commandLine().getOut().println("wrote predictions for " + data + " to " + output);
             return 0;
@@ -143,25 +144,25 @@ public final class PredictCommand implements Callable<Integer> {
 
     }
 
-    /** Where a row's features are: numeric columns, or one vector column. Travels to the executors. */
-    record Features(int[] featureColumns, int vectorColumn) implements java.io.Serializable {
-        double[] of(Row r, int n) {
-            if (vectorColumn >= 0) {
-                Vector v = r.getAs(vectorColumn);
-                if (v == null || v.size() != n) {
-                    throw new IllegalArgumentException("a 'features' vector of size " + (v == null ? "null" : v.size()) + " where the model expects " + n);
-                }
-                return v.toArray();
-            }
-            double[] x = new double[featureColumns.length];
-            for (int i = 0; i < x.length; i++) {
-                int c = featureColumns[i];
+    /** Where a row's features are: numeric columns, or one vector column. */
+    record Features(int[] featureColumns, int vectorColumn) {
+        /** How a chunk reads them, for a model of n features. */
+        FeatureReader reader(StructType schema, int n) {
+            return vectorColumn >= 0 ? new VectorColumn(schema.fields()[vectorColumn].name(), vectorColumn, n) : new NumericColumns(featureColumns);
+        }
+    }
+
+    /** Features from numeric columns, one value each. Travels to the executors. */
+    record NumericColumns(int[] columns) implements FeatureReader {
+        @Override
+        public void read(Row r, long index, double[] x, int off) {
+            for (int i = 0; i < columns.length; i++) {
+                int c = columns[i];
                 if (r.isNullAt(c)) {
                     throw new IllegalArgumentException("column '" + r.schema().fields()[c].name() + "' is empty in the row " + r.mkString(","));
                 }
-                x[i] = ((Number) r.get(c)).doubleValue();
+                x[off + i] = ((Number) r.get(c)).doubleValue();
             }
-            return x;
         }
     }
 
@@ -200,59 +201,43 @@ public final class PredictCommand implements Callable<Integer> {
         return Arrays.copyOfRange(out, off, off + k);
     }
 
-    static Dataset<Row> predict(SparkSession spark, Input in, Network net, boolean csv) {
+    static Dataset<Row> predict(Input in, Network net, boolean csv) {
         Topology t = net.topology();
         int n = t.inputSize();
         StructType inSchema = in.frame().schema();
-        StructType schema = new StructType();
         boolean[] vectorToText = new boolean[inSchema.size()];
-        for (int i = 0; i < inSchema.size(); i++) {
-            StructField f = inSchema.fields()[i];
-            // CSV has no vectors: they are written as text, [v0,v1,...].
-            vectorToText[i] = csv && f.dataType() instanceof VectorUDT;
-            schema = schema.add(f.name(), vectorToText[i] ? DataTypes.StringType : f.dataType(), f.nullable());
-        }
+        for (int i = 0; i < inSchema.size(); i++) vectorToText[i] = csv && inSchema.fields()[i].dataType() instanceof VectorUDT;
         List<String> added = predictionColumns(t);
         for (String name : added) {
             if (Arrays.asList(inSchema.fieldNames()).contains(name)) {
                 throw new IllegalArgumentException("the input already has a column '" + name + "', which predict would add");
             }
-            schema = schema.add(name, DataTypes.DoubleType, false);
         }
-        Features features = in.features();
-        Broadcast<Network> bn = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(net);
-        JavaRDD<Row> rows = in.frame().javaRDD().mapPartitions(it -> new Iterator<Row>() {
-            // Rows are predicted in chunks so each layer is one BLAS product over many rows.
-            private final List<Row> chunk = new ArrayList<>();
-            private double[] out;
-            private int next;
+        int k = t.outputSize();
+        ChunkScorer.Outputs outputs = (chunk, j, values, from) -> {
+            double[] p = predictionValues(t, chunk.a(), j * k);
+            for (int i = 0; i < p.length; i++) values[from + i] = p[i];
+        };
+        FeatureReader features = in.features().reader(inSchema, n);
+        return asText(ChunkScorer.score(in.frame(), withColumns(inSchema, added), features, net, ScoredChunks.DEFAULT_CHUNK_ROWS,
+                false, true, outputs), vectorToText);
+    }
 
-            @Override
-            public boolean hasNext() {
-                return next < chunk.size() || it.hasNext();
-            }
+    private static StructType withColumns(StructType inSchema, List<String> added) {
+        StructType schema = inSchema;
+        for (String name : added) schema = schema.add(name, DataTypes.DoubleType, false);
+        return schema;
+    }
 
-            @Override
-            public Row next() {
-                if (next == chunk.size()) fill();
-                Row r = chunk.get(next);
-                Object[] values = new Object[r.size() + added.size()];
-                for (int i = 0; i < r.size(); i++) values[i] = vectorToText[i] && !r.isNullAt(i) ? r.get(i).toString() : r.get(i);
-                double[] p = predictionValues(t, out, next * t.outputSize());
-                for (int i = 0; i < p.length; i++) values[r.size() + i] = p[i];
-                next++;
-                return RowFactory.create(values);
-            }
-
-            private void fill() {
-                chunk.clear();
-                next = 0;
-                while (it.hasNext() && chunk.size() < 1024) chunk.add(it.next());
-                double[] x = new double[chunk.size() * n];
-                for (int j = 0; j < chunk.size(); j++) System.arraycopy(features.of(chunk.get(j), n), 0, x, j * n, n);
-                out = bn.value().predictBlock(x, chunk.size());
-            }
-        });
-        return spark.createDataFrame(rows, schema);
+    /** CSV has no vectors: vector columns are written as their text, [v0,v1,...] (or the sparse form). */
+    private static Dataset<Row> asText(Dataset<Row> scored, boolean[] vectorToText) {
+        Dataset<Row> out = scored;
+        for (int i = 0; i < vectorToText.length; i++) {
+            if (!vectorToText[i]) continue;
+            String name = scored.schema().fields()[i].name();
+            out = out.withColumn(name, functions.udf((UDF1<Vector, String>) v -> v == null ? null : v.toString(), DataTypes.StringType)
+                    .apply(out.col(name)));
+        }
+        return out;
     }
 }

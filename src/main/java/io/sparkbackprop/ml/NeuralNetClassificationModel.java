@@ -2,6 +2,10 @@ package io.sparkbackprop.ml;
 
 import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Network;
+import io.sparkbackprop.scoring.ChunkScorer;
+import io.sparkbackprop.scoring.FeatureReader;
+import io.sparkbackprop.scoring.ScoredChunks;
+import io.sparkbackprop.scoring.VectorColumn;
 import java.util.NoSuchElementException;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -14,6 +18,7 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A fitted {@link NeuralNetClassifier}. rawPrediction holds logits: (−z, z) for a binary network's sigmoid
@@ -94,6 +99,53 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
         }
         Activation.softmaxInPlace(v);
         return raw;
+    }
+
+    /**
+     * Scores the rows in chunks ({@link ChunkScorer}): one forward pass per chunk of rows, then per row the columns
+     * asked for (an empty column name skips one), with Spark's own rules between them: the probability from
+     * rawPrediction ({@link #raw2probabilityInPlace}), the prediction from the probability when that column is
+     * wanted, else from rawPrediction, honouring {@code thresholds}. The same values as scoring row by row.
+     */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType checked = transformSchema(dataset.schema(), true);
+        if (isDefined(thresholds()) && getThresholds().length != numClasses()) {
+            throw new IllegalArgumentException("thresholds has " + getThresholds().length + " values but the model has " + numClasses()
+                    + " classes: give one threshold per class");
+        }
+        Dataset<Row> rows = dataset.toDF();
+        StructType own = rows.schema();
+        if (checked.size() == own.size()) return rows;
+        boolean raw = !getRawPredictionCol().isEmpty();
+        boolean probability = !getProbabilityCol().isEmpty();
+        boolean prediction = !getPredictionCol().isEmpty();
+        // The columns in the order Spark's own transform appends them: rawPrediction, probability, prediction.
+        StructType schema = own;
+        for (String col : new String[] {getRawPredictionCol(), getProbabilityCol(), getPredictionCol()}) {
+            if (!col.isEmpty()) schema = schema.add(checked.apply(col));
+        }
+        int rawAt = raw ? 0 : -1;
+        int probabilityAt = probability ? (raw ? 1 : 0) : -1;
+        int predictionAt = prediction ? (raw ? 1 : 0) + (probability ? 1 : 0) : -1;
+        boolean binary = network.topology().outputSize() == 1;
+        NeuralNetClassificationModel self = this;
+        ChunkScorer.Outputs outputs = (chunk, j, values, from) -> {
+            double[] z = chunk.z();
+            int k = chunk.width();
+            Vector rawVector = binary ? Vectors.dense(-z[j], z[j]) : Vectors.dense(java.util.Arrays.copyOfRange(z, j * k, j * k + k));
+            if (raw) values[from + rawAt] = rawVector;
+            Vector p = probability || (prediction && self.isDefined(self.thresholds())) ? self.raw2probabilityInPlace(rawVector.copy()) : null;
+            if (probability) values[from + probabilityAt] = p;
+            if (prediction) values[from + predictionAt] = p != null ? self.probability2prediction(p) : (double) rawVector.argmax();
+        };
+        FeatureReader features = new VectorColumn(getFeaturesCol(), own.fieldIndex(getFeaturesCol()), numFeatures());
+        return ChunkScorer.score(rows, schema, features, network, ScoredChunks.DEFAULT_CHUNK_ROWS, true, false, outputs);
+    }
+
+    /** Spark's own row-by-row scoring (a UDF per output column calling {@link #predictRaw}): the reference for tests and the bench. */
+    public Dataset<Row> transformRowByRow(Dataset<?> dataset) {
+        return super.transform(dataset);
     }
 
     void setSummary(NeuralNetTrainingSummary s) {

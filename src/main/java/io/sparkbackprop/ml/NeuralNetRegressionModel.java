@@ -1,6 +1,10 @@
 package io.sparkbackprop.ml;
 
 import io.sparkbackprop.nn.Network;
+import io.sparkbackprop.scoring.ChunkScorer;
+import io.sparkbackprop.scoring.FeatureReader;
+import io.sparkbackprop.scoring.ScoredChunks;
+import io.sparkbackprop.scoring.VectorColumn;
 import java.util.NoSuchElementException;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.linalg.Vector;
@@ -90,8 +94,27 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
         return schema.add(getPredictionCol(), isVectorOutput() ? new VectorUDT() : DataTypes.DoubleType, false);
     }
 
+    /**
+     * Scores the rows in chunks ({@link ChunkScorer}): one forward pass per chunk of rows, the prediction in label units
+     * (a Vector of every output when the label was a Vector). The same values as scoring row by row.
+     */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType schema = transformSchema(dataset.schema(), true);
+        Dataset<Row> rows = dataset.toDF();
+        if (getPredictionCol().isEmpty()) return rows;
+        boolean vector = isVectorOutput();
+        ChunkScorer.Outputs outputs = (chunk, j, values, from) -> {
+            double[] a = chunk.a();
+            int k = chunk.width();
+            values[from] = vector ? Vectors.dense(java.util.Arrays.copyOfRange(a, j * k, j * k + k)) : (Object) a[j * k];
+        };
+        FeatureReader features = new VectorColumn(getFeaturesCol(), rows.schema().fieldIndex(getFeaturesCol()), numFeatures());
+        return ChunkScorer.score(rows, schema, features, network, ScoredChunks.DEFAULT_CHUNK_ROWS, false, true, outputs);
+    }
+
+    /** Row-by-row scoring (a UDF calling {@link #predict} or {@link #predictVector}): the reference for tests and the bench. */
+    public Dataset<Row> transformRowByRow(Dataset<?> dataset) {
         transformSchema(dataset.schema(), true);
         if (getPredictionCol().isEmpty()) return dataset.toDF();
         NeuralNetRegressionModel self = this;

@@ -171,6 +171,21 @@ public final class Backprop {
         output(x, xOff, m, out, outOff, true);
     }
 
+    /**
+     * One forward pass over m rows giving both the output layer's Z (into z, k × m) and its outputs A (into a); either
+     * may be null when not wanted.
+     */
+    public void outputs(double[] x, int xOff, int m, double[] z, double[] a) {
+        int last = t.numLayers() - 1;
+        int k = t.outputSize();
+        for (int start = 0; start < m; start += ws.capacity) {
+            int cols = Math.min(ws.capacity, m - start);
+            forward(ws.input.of(x, xOff + start * t.inputSize(), cols), LayerArithmetic.DOUBLE, null, 0);
+            if (z != null) System.arraycopy(ws.z[last], 0, z, start * k, cols * k);
+            if (a != null) System.arraycopy(ws.a[last], 0, a, start * k, cols * k);
+        }
+    }
+
     private void output(double[] x, int xOff, int m, double[] out, int outOff, boolean z) {
         int last = t.numLayers() - 1;
         int k = t.outputSize();

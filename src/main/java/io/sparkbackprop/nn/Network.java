@@ -81,6 +81,17 @@ public final class Network implements Serializable {
         }
     }
 
+    /**
+     * Scores m rows of raw features stacked column-major (x[0, n·m); scaled in place when the network carries a scaling,
+     * so x is the caller's scratch) in one forward pass: the output layer's Z into z and its outputs in label units into
+     * a (k × m each; either may be null). What batch scoring runs per chunk, allocating nothing.
+     */
+    public void scoreBlock(double[] x, int m, double[] z, double[] a) {
+        if (scaling != null) scaling.scaleFeaturesInPlace(x, m);
+        new Backprop(weights, Workspace.forThread(topology, 1024)).outputs(x, 0, m, z, a);
+        if (a != null && scaling != null) scaling.unscaleOutputs(a, m);
+    }
+
     /** Outputs (k × m, column-major) for m rows stacked column-major, in label units. */
     public double[] predictBlock(double[] features, int m) {
         checkRows(features, m);

@@ -66,6 +66,11 @@ public final class Scaling implements Serializable {
         return out;
     }
 
+    /** Scales m rows of features stored column-major in place. */
+    public void scaleFeaturesInPlace(double[] x, int m) {
+        scaleInPlace(x, x, featureMean, featureStd, m);
+    }
+
     /** Scales m label columns in place (no-op when labels are not scaled). */
     public void scaleLabelsInPlace(double[] y, int m) {
         if (labelMean != null) scaleInPlace(y, y, labelMean, labelStd, m);

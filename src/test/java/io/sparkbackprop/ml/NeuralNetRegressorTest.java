@@ -193,7 +193,8 @@ class NeuralNetRegressorTest {
         Dataset<Row> wider = spark.createDataFrame(List.of(RowFactory.create(Vectors.dense(1, 2, 3))),
                 new StructType().add("features", new VectorUDT()));
         Exception size = assertThrows(Exception.class, () -> model.transform(wider).collect());
-        assertTrue(rootMessage(size).contains("a features vector has 3 values but the model was fitted on 2 features"), rootMessage(size));
+        assertTrue(rootMessage(size).contains("has 3 values in the features column 'features' but the model was fitted on 2 features"),
+                rootMessage(size));
     }
 
     static String rootMessage(Throwable t) {

@@ -1,0 +1,138 @@
+package io.sparkbackprop.bench;
+
+import io.sparkbackprop.data.Friedman1;
+import io.sparkbackprop.ml.NeuralNetClassificationModel;
+import io.sparkbackprop.ml.NeuralNetRegressionModel;
+import io.sparkbackprop.nn.Activation;
+import io.sparkbackprop.nn.Blas;
+import io.sparkbackprop.nn.Initializer;
+import io.sparkbackprop.nn.Loss;
+import io.sparkbackprop.nn.Network;
+import io.sparkbackprop.nn.Topology;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Batch scoring: rows per second of a fitted model's {@code transform} over cached rows, every output column
+ * materialized (written to Spark's {@code noop} sink, so nothing is pruned), against MLlib's
+ * {@code MultilayerPerceptronClassificationModel} on the same rows in the same session, and against our own models'
+ * row-by-row path (Spark's UDF per column). The systems take turns after a warm-up of each; medians. The weights do
+ * not change the work, so both models are made, not trained to convergence: ours from Xavier weights, MLlib's by a
+ * one-iteration fit on a thousand of the rows.
+ */
+final class Scoring {
+    static final String SECTION = "scoring";
+
+    private Scoring() {
+    }
+
+    static List<Figure> run(SparkSession spark, JavaSparkContext sc, int partitions, BenchSettings s) {
+        int rows = s.scoringRows();
+        List<Figure> figures = new ArrayList<>();
+        Dataset<Row> digits = spark.createDataFrame(BenchData.generate(sc, rows, partitions, s.seed(), 9), BenchData.SCHEMA).cache();
+        try {
+            digits.count();
+            int[] layers = s.layerSizes();
+            Topology t = Topology.of(layers[0], java.util.Arrays.copyOfRange(layers, 1, layers.length - 1), Activation.SIGMOID,
+                    layers[layers.length - 1], Loss.CROSS_ENTROPY);
+            NeuralNetClassificationModel ours = NeuralNetClassificationModel.fromNetwork(new Network(t, Initializer.XAVIER.initialize(t, s.seed())));
+            MultilayerPerceptronClassificationModel mllib = new MultilayerPerceptronClassifier().setLayers(layers).setMaxIter(1)
+                    .setSeed(s.seed()).fit(digits.limit(1000));
+            double[] seconds = turns(s, () -> ours.transform(digits), () -> mllib.transform(digits), () -> ours.transformRowByRow(digits));
+            String net = java.util.Arrays.toString(layers).replaceAll("[\\[\\] ]", "").replace(',', '-') + " sigmoid";
+            String how = String.format(Locale.ROOT, "%,d cached generated MNIST-shaped rows in %d partitions, %s; prediction, probability and"
+                    + " rawPrediction written to the noop sink; medians of %d turns after a warm-up of each", rows, digits.rdd().getNumPartitions(),
+                    net, s.repeats());
+            Figure vsMllib = Figure.of(SECTION, "scoring.mllib", "rows/s, transform " + net + ": ours (in chunks) vs MLlib's model", "rows/s",
+                    rows / seconds[0], rows / seconds[1], s.target("scoring.mllib"), how);
+            if (vsMllib.verdict() == Figure.Verdict.MISS) {
+                vsMllib = vsMllib.withNote("beside the products each row is read from and written back to Spark's rows (the 784 features"
+                        + " copied twice); see README, Scoring");
+            }
+            figures.add(vsMllib);
+            figures.add(Figure.of(SECTION, "scoring.row-by-row", "rows/s, transform " + net + ": in chunks vs our row-by-row path", "rows/s",
+                    rows / seconds[0], rows / seconds[2], s.target("scoring.row-by-row"), how + "; the row-by-row path is Spark's own"
+                            + " transform over predictRaw, one network evaluation a row"));
+            double forwardFlops = 2.0 * rows * (double) (t.numParams() - biasCount(t));
+            figures.add(Figure.of(SECTION, "scoring.products", "s to score vs the forward products alone at dgemm's rate", "s", seconds[0],
+                    forwardFlops / (1e9 * Blas.gflops() * sc.defaultParallelism()), s.target("scoring.products"),
+                    String.format(Locale.ROOT, "%.1f GFLOP of forward products over %d cores at %.0f GFLOP/s each (this JVM's dgemm on 256²,"
+                            + " the BLAS line); the issue's moonshot is within 2x", forwardFlops / 1e9, sc.defaultParallelism(), Blas.gflops())));
+
+            figures.add(tabular(spark, sc, partitions, s));
+        } finally {
+            digits.unpersist();
+        }
+        return figures;
+    }
+
+    /** A narrow tabular regressor, 10-64-64-1 on Friedman #1 rows: where the row handling is everything. */
+    private static Figure tabular(SparkSession spark, JavaSparkContext sc, int partitions, BenchSettings s) {
+        int rows = s.scoringRows();
+        StructType schema = new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
+        JavaRDD<Row> generated = Friedman1.generate(sc, rows, partitions, s.seed(), 4096).flatMap(b -> {
+            List<Row> out = new ArrayList<>(b.rows());
+            int n = b.numFeatures();
+            for (int j = 0; j < b.rows(); j++) {
+                out.add(RowFactory.create(Vectors.dense(java.util.Arrays.copyOfRange(b.features(), j * n, (j + 1) * n)), b.labels()[j]));
+            }
+            return out.iterator();
+        });
+        Dataset<Row> table = spark.createDataFrame(generated, schema).cache();
+        try {
+            table.count();
+            Topology t = Topology.input(Friedman1.FEATURES).layer(64, Activation.RELU).layer(64, Activation.RELU).output(1, Loss.MSE);
+            NeuralNetRegressionModel model = NeuralNetRegressionModel.fromNetwork(new Network(t, Initializer.HE.initialize(t, s.seed())));
+            double[] seconds = turns(s, () -> model.transform(table), () -> model.transformRowByRow(table));
+            return Figure.of(SECTION, "scoring.tabular", "rows/s, transform 10-64-64-1 relu: in chunks vs our row-by-row path", "rows/s",
+                    rows / seconds[0], rows / seconds[1], s.target("scoring.tabular"), String.format(Locale.ROOT,
+                            "%,d cached Friedman #1 rows, the prediction written to the noop sink, medians of %d turns after a warm-up",
+                            rows, s.repeats()));
+        } finally {
+            table.unpersist();
+        }
+    }
+
+    private static int biasCount(Topology t) {
+        int b = 0;
+        for (int l = 0; l < t.numLayers(); l++) b += t.outputsOf(l);
+        return b;
+    }
+
+    /** Median seconds of each scoring, in turns after one warm-up each. */
+    @SafeVarargs
+    private static double[] turns(BenchSettings s, Supplier<Dataset<Row>>... scorings) {
+        for (Supplier<Dataset<Row>> run : scorings) materialize(run.get());
+        List<List<Double>> times = new ArrayList<>();
+        for (int i = 0; i < scorings.length; i++) times.add(new ArrayList<>());
+        for (int r = 0; r < Math.max(3, s.repeats()); r++) {
+            for (int i = 0; i < scorings.length; i++) {
+                System.gc();
+                long t0 = System.nanoTime();
+                materialize(scorings[i].get());
+                times.get(i).add((System.nanoTime() - t0) / 1e9);
+            }
+        }
+        double[] medians = new double[scorings.length];
+        for (int i = 0; i < medians.length; i++) medians[i] = StepOverhead.median(times.get(i));
+        return medians;
+    }
+
+    private static void materialize(Dataset<Row> scored) {
+        scored.write().format("noop").mode("overwrite").save();
+    }
+}
