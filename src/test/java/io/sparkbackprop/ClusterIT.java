@@ -124,10 +124,11 @@ class ClusterIT {
         assertEquals(List.of("0", "1"), events.executors(), "executors added");
         assertEquals(Map.of("0", "127.0.0.1", "1", "127.0.0.1"), events.executorHosts);
         // A step's task sends back its partition's gradient buffer (8 bytes per weight, plus loss and row
-        // count); a test-loss task (same call site) only the loss and row count.
+        // count); a test-loss task (same call site) only the loss and row count. At the default aggregation depth 1
+        // both are StepRunner's runJob, so their stages are named after it.
         long gradientBytes = 8L * wa.length;
-        Map<String, Integer> stepTasks = events.successfulTasksPerExecutor("treeAggregate at StepRunner", 0);
-        Map<String, Integer> gradientTasks = events.successfulTasksPerExecutor("treeAggregate at StepRunner", gradientBytes);
+        Map<String, Integer> stepTasks = events.successfulTasksPerExecutor("runJob at StepRunner", 0);
+        Map<String, Integer> gradientTasks = events.successfulTasksPerExecutor("runJob at StepRunner", gradientBytes);
         System.out.println("gradient tasks per executor: " + gradientTasks + "; all tasks: " + events.successfulTasksPerExecutor("", 0));
         assertEquals(List.of("0", "1"), List.copyOf(gradientTasks.keySet()), "both executors, and only they, computed gradients");
         int steps = gradientTasks.values().stream().mapToInt(Integer::intValue).sum();
