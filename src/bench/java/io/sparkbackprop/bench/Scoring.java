@@ -56,7 +56,7 @@ final class Scoring {
             String net = java.util.Arrays.toString(layers).replaceAll("[\\[\\] ]", "").replace(',', '-') + " sigmoid";
             String how = String.format(Locale.ROOT, "%,d cached generated MNIST-shaped rows in %d partitions, %s; prediction, probability and"
                     + " rawPrediction written to the noop sink; medians of %d turns after a warm-up of each", rows, digits.rdd().getNumPartitions(),
-                    net, s.repeats());
+                    net, turnsOf(s));
             Figure vsMllib = Figure.of(SECTION, "scoring.mllib", "rows/s, transform " + net + ": ours (in chunks) vs MLlib's model", "rows/s",
                     rows / seconds[0], rows / seconds[1], s.target("scoring.mllib"), how);
             if (vsMllib.verdict() == Figure.Verdict.MISS) {
@@ -101,7 +101,7 @@ final class Scoring {
             return Figure.of(SECTION, "scoring.tabular", "rows/s, transform 10-64-64-1 relu: in chunks vs our row-by-row path", "rows/s",
                     rows / seconds[0], rows / seconds[1], s.target("scoring.tabular"), String.format(Locale.ROOT,
                             "%,d cached Friedman #1 rows, the prediction written to the noop sink, medians of %d turns after a warm-up",
-                            rows, s.repeats()));
+                            rows, turnsOf(s)));
         } finally {
             table.unpersist();
         }
@@ -113,13 +113,18 @@ final class Scoring {
         return b;
     }
 
+    /** Timed turns: --repeats, at least 3 (a median of fewer says little on a shared machine). */
+    private static int turnsOf(BenchSettings s) {
+        return Math.max(3, s.repeats());
+    }
+
     /** Median seconds of each scoring, in turns after one warm-up each. */
     @SafeVarargs
     private static double[] turns(BenchSettings s, Supplier<Dataset<Row>>... scorings) {
         for (Supplier<Dataset<Row>> run : scorings) materialize(run.get());
         List<List<Double>> times = new ArrayList<>();
         for (int i = 0; i < scorings.length; i++) times.add(new ArrayList<>());
-        for (int r = 0; r < Math.max(3, s.repeats()); r++) {
+        for (int r = 0; r < turnsOf(s); r++) {
             for (int i = 0; i < scorings.length; i++) {
                 System.gc();
                 long t0 = System.nanoTime();

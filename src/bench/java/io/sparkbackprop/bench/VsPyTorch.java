@@ -61,8 +61,9 @@ final class VsPyTorch {
                 .output(MnistFiles.CLASSES, Loss.CROSS_ENTROPY);
         int rows = WIDE_BATCH * WIDE_BATCHES;
         TrainingSet wideSet = BenchData.generatedBlocks(spark, rows, partitions, s.seed(), 5, "bench-wide");
-        TrainingSet wideFloat = wideSet.inSingle("bench-wide-float");
+        TrainingSet wideFloat = null;
         try {
+            wideFloat = wideSet.inSingle("bench-wide-float");
             int warm = 3;
             int timed = Math.min(30, s.steps());
             int perEpoch = BatchPlan.of(wideSet.rows(), WIDE_BATCH).stepsPerEpoch();
@@ -93,7 +94,7 @@ final class VsPyTorch {
             }
         } finally {
             wideSet.unpersist();
-            wideFloat.unpersist();
+            if (wideFloat != null) wideFloat.unpersist();
         }
         return figures;
     }

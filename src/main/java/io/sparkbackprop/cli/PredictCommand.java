@@ -236,7 +236,7 @@ public final class PredictCommand implements Callable<Integer> {
             if (!vectorToText[i]) continue;
             String name = scored.schema().fields()[i].name();
             out = out.withColumn(name, functions.udf((UDF1<Vector, String>) v -> v == null ? null : v.toString(), DataTypes.StringType)
-                    .apply(out.col(name)));
+                    .apply(out.col("`" + name.replace("`", "``") + "`")));
         }
         return out;
     }

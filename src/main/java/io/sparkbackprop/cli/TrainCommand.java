@@ -76,7 +76,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log-every", defaultValue = "0", description = "Log every N epochs; 0 = about 50 lines per run. Default: ${DEFAULT-VALUE}")
     int logEvery;
 
-    @Option(names = "--aggregation-depth", defaultValue = "1", description = "treeAggregate depth; 2 or more adds a shuffle stage per step that pays only with hundreds of partitions or very large networks. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--aggregation-depth", defaultValue = "1", description = "aggregation depth: 1 sums the partitions' gradients on the driver from the step's job; 2 or more uses treeAggregate, a shuffle stage per step that pays only with hundreds of partitions or very large networks. Default: ${DEFAULT-VALUE}")
     int aggregationDepth;
 
     @Option(names = "--chunk-size", defaultValue = "512", paramLabel = "ROWS",

@@ -104,8 +104,9 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
     /**
      * Scores the rows in chunks ({@link ChunkScorer}): one forward pass per chunk of rows, then per row the columns
      * asked for (an empty column name skips one), with Spark's own rules between them: the probability from
-     * rawPrediction ({@link #raw2probabilityInPlace}), the prediction from the probability when that column is
-     * wanted, else from rawPrediction, honouring {@code thresholds}. The same values as scoring row by row.
+     * rawPrediction ({@link #raw2probabilityInPlace}), the prediction from rawPrediction when that column is wanted
+     * or neither is (its argmax), else from the probability, and with {@code thresholds} always by the probability's
+     * rule. The same values as scoring row by row.
      */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
@@ -137,7 +138,12 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
             if (raw) values[from + rawAt] = rawVector;
             Vector p = probability || (prediction && self.isDefined(self.thresholds())) ? self.raw2probabilityInPlace(rawVector.copy()) : null;
             if (probability) values[from + probabilityAt] = p;
-            if (prediction) values[from + predictionAt] = p != null ? self.probability2prediction(p) : (double) rawVector.argmax();
+            // Spark's order: from rawPrediction when that column is wanted (or neither is), else from the probability;
+            // raw2prediction is the argmax of raw, or with thresholds the probability's rule.
+            if (prediction) {
+                values[from + predictionAt] = (raw || !probability) && !self.isDefined(self.thresholds()) ? (double) rawVector.argmax()
+                        : self.probability2prediction(p);
+            }
         };
         FeatureReader features = new VectorColumn(getFeaturesCol(), own.fieldIndex(getFeaturesCol()), numFeatures());
         return ChunkScorer.score(rows, schema, features, network, ScoredChunks.DEFAULT_CHUNK_ROWS, true, false, outputs);

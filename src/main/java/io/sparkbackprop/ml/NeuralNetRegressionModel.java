@@ -91,6 +91,10 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
     public StructType transformSchema(StructType schema) {
         SchemaChecks.requireVector(schema, getFeaturesCol(), "featuresCol");
         if (getPredictionCol().isEmpty()) return schema;
+        if (java.util.Arrays.asList(schema.fieldNames()).contains(getPredictionCol())) {
+            throw new IllegalArgumentException("the input already has a column '" + getPredictionCol() + "', which the model would add:"
+                    + " drop or rename it, or set predictionCol to another name");
+        }
         return schema.add(getPredictionCol(), isVectorOutput() ? new VectorUDT() : DataTypes.DoubleType, false);
     }
 

@@ -84,7 +84,8 @@ public final class Network implements Serializable {
     /**
      * Scores m rows of raw features stacked column-major (x[0, n·m); scaled in place when the network carries a scaling,
      * so x is the caller's scratch) in one forward pass: the output layer's Z into z and its outputs in label units into
-     * a (k × m each; either may be null). What batch scoring runs per chunk, allocating nothing.
+     * a (k × m each; either may be null). What batch scoring runs per chunk: no buffer is allocated (the thread's
+     * workspace is reused), only the small Backprop view.
      */
     public void scoreBlock(double[] x, int m, double[] z, double[] a) {
         if (scaling != null) scaling.scaleFeaturesInPlace(x, m);

@@ -58,6 +58,14 @@ public final class ChunkScorer {
                 return RowFactory.create(values);
             }
         };
-        return dataset.mapPartitions(perPartition, Encoders.row(schema));
+        Dataset<Row> scored = dataset.mapPartitions(perPartition, Encoders.row(schema));
+        // The encoder keeps names, types and nullability but not the columns' metadata (ML attributes: VectorAssembler's
+        // feature groups, StringIndexer's labels, the attributes of the output columns): set it again, column by column.
+        org.apache.spark.sql.Column[] withMetadata = new org.apache.spark.sql.Column[schema.size()];
+        for (int i = 0; i < withMetadata.length; i++) {
+            org.apache.spark.sql.types.StructField f = schema.fields()[i];
+            withMetadata[i] = scored.col("`" + f.name().replace("`", "``") + "`").as(f.name(), f.metadata());
+        }
+        return scored.select(withMetadata);
     }
 }

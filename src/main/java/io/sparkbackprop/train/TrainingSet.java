@@ -37,6 +37,16 @@ public final class TrainingSet {
 
     public static TrainingSet cache(JavaRDD<Block> blocks, String name, StorageLevel level) {
         JavaRDD<Block> cached = blocks.setName(name).persist(level);
+        try {
+            return counted(cached, name);
+        } catch (RuntimeException e) {
+            // A failed count leaves nothing cached behind.
+            cached.unpersist(false);
+            throw e;
+        }
+    }
+
+    private static TrainingSet counted(JavaRDD<Block> cached, String name) {
         // One pass fills the cache and yields (rows, features, labelWidth) for each partition.
         List<Tuple2<Integer, long[]>> stats = cached.mapPartitionsWithIndex((p, it) -> {
             long n = 0;

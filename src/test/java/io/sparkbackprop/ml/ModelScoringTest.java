@@ -46,7 +46,9 @@ class ModelScoringTest {
     static void start() {
         spark = SparkTestSession.start("ModelScoringTest");
         sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        StructType schema = new StructType().add("id", DataTypes.IntegerType).add("features", new VectorUDT());
+        // The features carry ML attributes, as VectorAssembler's output does: scoring must pass them on.
+        StructType schema = new StructType().add("id", DataTypes.IntegerType).add(new org.apache.spark.sql.types.StructField("features",
+                new VectorUDT(), false, new org.apache.spark.ml.attribute.AttributeGroup("features", N).toMetadata()));
         JavaRDD<Row> rdd = sc.parallelize(Arrays.asList(0, 1, 2, 3), 4).mapPartitionsWithIndex((p, it) -> {
             int first = 0;
             for (int q = 0; q < p; q++) first += ROWS[q];
@@ -82,6 +84,9 @@ class ModelScoringTest {
 
     private static void assertSameScores(Dataset<Row> expected, Dataset<Row> actual) {
         assertEquals(Arrays.asList(expected.columns()), Arrays.asList(actual.columns()));
+        for (String c : expected.columns()) {
+            assertEquals(expected.schema().apply(c).metadata(), actual.schema().apply(c).metadata(), "metadata of column " + c);
+        }
         Row[] e = byId(expected);
         Row[] a = byId(actual);
         for (int i = 0; i < e.length; i++) {
@@ -146,6 +151,9 @@ class ModelScoringTest {
         Dataset<Row> scored = single.transform(rows);
         assertSameScores(single.transformRowByRow(rows), scored);
         assertEquals(DataTypes.DoubleType, scored.schema().apply("prediction").dataType());
+        IllegalArgumentException taken = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> single.transform(scored));
+        assertEquals(true, taken.getMessage().contains("already has a column 'prediction'"), taken.getMessage());
         // The first row of the single-row partition against the model's own one-row prediction.
         Row r = scored.filter("id = 0").first();
         assertArrayEquals(new double[] {single.predict(r.getAs(1))}, new double[] {r.getDouble(2)}, 1e-12);
