@@ -63,6 +63,11 @@ class KryoRegistrationTest {
         assertEquals(1, back.labelWidth());
         assertArrayEquals(b.features(), back.features());
         assertArrayEquals(b.labels(), back.labels());
+        // A float run's block (cached, and spilled to disk, through the same serializer) keeps its float features.
+        Block single = roundTrip(kryoFromConf(), b.inSingle());
+        assertEquals(true, single.single());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, single.singleFeatures());
+        assertArrayEquals(b.labels(), single.labels());
     }
 
     /**
