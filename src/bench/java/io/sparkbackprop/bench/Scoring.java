@@ -67,7 +67,7 @@ final class Scoring {
             figures.add(Figure.of(SECTION, "scoring.row-by-row", "rows/s, transform " + net + ": in chunks vs our row-by-row path", "rows/s",
                     rows / seconds[0], rows / seconds[2], s.target("scoring.row-by-row"), how + "; the row-by-row path is Spark's own"
                             + " transform over predictRaw, one network evaluation a row"));
-            double forwardFlops = 2.0 * rows * (double) (t.numParams() - biasCount(t));
+            double forwardFlops = (double) FlopCount.forwardPerRow(t) * rows;
             figures.add(Figure.of(SECTION, "scoring.products", "s to score vs the forward products alone at dgemm's rate", "s", seconds[0],
                     forwardFlops / (1e9 * Blas.gflops() * sc.defaultParallelism()), s.target("scoring.products"),
                     String.format(Locale.ROOT, "%.1f GFLOP of forward products over %d cores at %.0f GFLOP/s each (this JVM's dgemm on 256²,"
@@ -105,12 +105,6 @@ final class Scoring {
         } finally {
             table.unpersist();
         }
-    }
-
-    private static int biasCount(Topology t) {
-        int b = 0;
-        for (int l = 0; l < t.numLayers(); l++) b += t.outputsOf(l);
-        return b;
     }
 
     /** Timed turns: --repeats, at least 3 (a median of fewer says little on a shared machine). */

@@ -85,7 +85,12 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
     public Vector predictRaw(Vector features) {
         SchemaChecks.checkFeatureSize(features, numFeatures());
         double[] z = network.logits(features.toArray());
-        return z.length == 1 ? Vectors.dense(-z[0], z[0]) : Vectors.dense(z);
+        return rawOf(z, 0, z.length);
+    }
+
+    /** rawPrediction from the k logits at z[off…]: (−z, z) for a binary network's one sigmoid unit, the logits otherwise. */
+    private static Vector rawOf(double[] z, int off, int k) {
+        return k == 1 ? Vectors.dense(-z[off], z[off]) : Vectors.dense(java.util.Arrays.copyOfRange(z, off, off + k));
     }
 
     @Override
@@ -129,21 +134,18 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
         int rawAt = raw ? 0 : -1;
         int probabilityAt = probability ? (raw ? 1 : 0) : -1;
         int predictionAt = prediction ? (raw ? 1 : 0) + (probability ? 1 : 0) : -1;
-        boolean binary = network.topology().outputSize() == 1;
+        boolean thresholds = isDefined(thresholds());
+        // Spark's order: the prediction from rawPrediction when that column is wanted (or neither is), else from the
+        // probability; raw2prediction is the argmax of raw, or with thresholds the probability's rule.
+        boolean byArgmax = (raw || !probability) && !thresholds;
         NeuralNetClassificationModel self = this;
         ChunkScorer.Outputs outputs = (chunk, j, values, from) -> {
-            double[] z = chunk.z();
             int k = chunk.width();
-            Vector rawVector = binary ? Vectors.dense(-z[j], z[j]) : Vectors.dense(java.util.Arrays.copyOfRange(z, j * k, j * k + k));
+            Vector rawVector = rawOf(chunk.z(), j * k, k);
             if (raw) values[from + rawAt] = rawVector;
-            Vector p = probability || (prediction && self.isDefined(self.thresholds())) ? self.raw2probabilityInPlace(rawVector.copy()) : null;
+            Vector p = probability || (prediction && thresholds) ? self.raw2probabilityInPlace(rawVector.copy()) : null;
             if (probability) values[from + probabilityAt] = p;
-            // Spark's order: from rawPrediction when that column is wanted (or neither is), else from the probability;
-            // raw2prediction is the argmax of raw, or with thresholds the probability's rule.
-            if (prediction) {
-                values[from + predictionAt] = (raw || !probability) && !self.isDefined(self.thresholds()) ? (double) rawVector.argmax()
-                        : self.probability2prediction(p);
-            }
+            if (prediction) values[from + predictionAt] = byArgmax ? (double) rawVector.argmax() : self.probability2prediction(p);
         };
         FeatureReader features = new VectorColumn(getFeaturesCol(), own.fieldIndex(getFeaturesCol()), numFeatures());
         return ChunkScorer.score(rows, schema, features, network, ScoredChunks.DEFAULT_CHUNK_ROWS, true, false, outputs);

@@ -61,21 +61,31 @@ public final class Backprop {
      */
     public double accumulateGradient(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m,
                                      double[] grad, Dropout dropout) {
-        int n = t.inputSize();
-        return gradientOver((start, cols) -> ws.input.of(x, xOff + start * n, cols), y, yOff, rowWeights, rwOff, m, grad, dropout);
+        return gradientOver(dense(x, xOff), y, yOff, rowWeights, rwOff, m, grad, dropout);
     }
 
     /** The same over features held in float (a block cached for a float run), read in place by a float pass. */
     public double accumulateGradient(float[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m,
                                      double[] grad, Dropout dropout) {
-        int n = t.inputSize();
-        DenseSingleInput view = ws.singleInput();
-        return gradientOver((start, cols) -> view.of(x, xOff + start * n, cols), y, yOff, rowWeights, rwOff, m, grad, dropout);
+        return gradientOver(single(x, xOff), y, yOff, rowWeights, rwOff, m, grad, dropout);
     }
 
     /** The first layer's view of rows [start, start + cols) of a pass's features. */
     private interface Chunks {
         LayerInput rows(int start, int cols);
+    }
+
+    /** Chunks of double features from x[xOff…], through the workspace's view. */
+    private Chunks dense(double[] x, int xOff) {
+        int n = t.inputSize();
+        return (start, cols) -> ws.input.of(x, xOff + start * n, cols);
+    }
+
+    /** Chunks of float features from x[xOff…], through the workspace's float view. */
+    private Chunks single(float[] x, int xOff) {
+        int n = t.inputSize();
+        DenseSingleInput view = ws.singleInput();
+        return (start, cols) -> view.of(x, xOff + start * n, cols);
     }
 
     private double gradientOver(Chunks x, double[] y, int yOff, double[] rowWeights, int rwOff, int m, double[] grad, Dropout dropout) {
@@ -112,8 +122,7 @@ public final class Backprop {
 
     /** Σ w_j loss_j over m rows (rowWeights null for all ones), forward only. */
     public double loss(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m) {
-        int n = t.inputSize();
-        return forwardSums((start, cols) -> ws.input.of(x, xOff + start * n, cols), y, yOff, rowWeights, rwOff, m, false)[0];
+        return forwardSums(dense(x, xOff), y, yOff, rowWeights, rwOff, m, false)[0];
     }
 
     /**
@@ -121,15 +130,12 @@ public final class Backprop {
      * 0 when the loss does not {@linkplain Loss#classifies classify}).
      */
     public double[] lossAndHits(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m) {
-        int n = t.inputSize();
-        return forwardSums((start, cols) -> ws.input.of(x, xOff + start * n, cols), y, yOff, rowWeights, rwOff, m, true);
+        return forwardSums(dense(x, xOff), y, yOff, rowWeights, rwOff, m, true);
     }
 
     /** The same over features held in float: the forward pass runs in double on the float values. */
     public double[] lossAndHits(float[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m) {
-        int n = t.inputSize();
-        DenseSingleInput view = ws.singleInput();
-        return forwardSums((start, cols) -> view.of(x, xOff + start * n, cols), y, yOff, rowWeights, rwOff, m, true);
+        return forwardSums(single(x, xOff), y, yOff, rowWeights, rwOff, m, true);
     }
 
     private double[] forwardSums(Chunks x, double[] y, int yOff, double[] rowWeights, int rwOff, int m, boolean countHits) {
@@ -163,36 +169,27 @@ public final class Backprop {
 
     /** Writes the network's outputs (k × m, column-major) for m rows into out[outOff...]. */
     public void predict(double[] x, int xOff, int m, double[] out, int outOff) {
-        output(x, xOff, m, out, outOff, false);
+        outputs(x, xOff, m, null, out, outOff);
     }
 
     /** Writes the output layer's pre-activation Z (logits for sigmoid and softmax outputs) for m rows. */
     public void logits(double[] x, int xOff, int m, double[] out, int outOff) {
-        output(x, xOff, m, out, outOff, true);
+        outputs(x, xOff, m, out, null, outOff);
     }
 
     /**
-     * One forward pass over m rows giving both the output layer's Z (into z, k × m) and its outputs A (into a); either
-     * may be null when not wanted.
+     * One forward pass over m rows giving both the output layer's Z (into z[outOff…], k × m) and its outputs A (into
+     * a[outOff…]); either may be null when not wanted.
      */
-    public void outputs(double[] x, int xOff, int m, double[] z, double[] a) {
+    public void outputs(double[] x, int xOff, int m, double[] z, double[] a, int outOff) {
         int last = t.numLayers() - 1;
         int k = t.outputSize();
+        Chunks chunks = dense(x, xOff);
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            forward(ws.input.of(x, xOff + start * t.inputSize(), cols), LayerArithmetic.DOUBLE, null, 0);
-            if (z != null) System.arraycopy(ws.z[last], 0, z, start * k, cols * k);
-            if (a != null) System.arraycopy(ws.a[last], 0, a, start * k, cols * k);
-        }
-    }
-
-    private void output(double[] x, int xOff, int m, double[] out, int outOff, boolean z) {
-        int last = t.numLayers() - 1;
-        int k = t.outputSize();
-        for (int start = 0; start < m; start += ws.capacity) {
-            int cols = Math.min(ws.capacity, m - start);
-            forward(ws.input.of(x, xOff + start * t.inputSize(), cols), LayerArithmetic.DOUBLE, null, 0);
-            System.arraycopy(z ? ws.z[last] : ws.a[last], 0, out, outOff + start * k, cols * k);
+            forward(chunks.rows(start, cols), LayerArithmetic.DOUBLE, null, 0);
+            if (z != null) System.arraycopy(ws.z[last], 0, z, outOff + start * k, cols * k);
+            if (a != null) System.arraycopy(ws.a[last], 0, a, outOff + start * k, cols * k);
         }
     }
 

@@ -68,10 +68,14 @@ public final class Network implements Serializable {
      */
     public double[] logits(double[] features) {
         checkRows(features, 1);
-        double[] x = scaling == null ? features : scaling.scaleFeatures(features, 1);
         double[] out = new double[topology.outputSize()];
-        new Backprop(weights, Workspace.forThread(topology, 1024)).logits(x, 0, 1, out, 0);
+        scoreBlock(scratch(features), 1, out, null);
         return out;
+    }
+
+    /** The caller's features as scoreBlock may scale them in place: a copy when there is a scaling to apply. */
+    private double[] scratch(double[] features) {
+        return scaling == null ? features : features.clone();
     }
 
     private void checkRows(double[] features, int m) {
@@ -89,17 +93,15 @@ public final class Network implements Serializable {
      */
     public void scoreBlock(double[] x, int m, double[] z, double[] a) {
         if (scaling != null) scaling.scaleFeaturesInPlace(x, m);
-        new Backprop(weights, Workspace.forThread(topology, 1024)).outputs(x, 0, m, z, a);
+        new Backprop(weights, Workspace.forThread(topology, 1024)).outputs(x, 0, m, z, a, 0);
         if (a != null && scaling != null) scaling.unscaleOutputs(a, m);
     }
 
     /** Outputs (k × m, column-major) for m rows stacked column-major, in label units. */
     public double[] predictBlock(double[] features, int m) {
         checkRows(features, m);
-        double[] x = scaling == null ? features : scaling.scaleFeatures(features, m);
         double[] out = new double[topology.outputSize() * m];
-        new Backprop(weights, Workspace.forThread(topology, 1024)).predict(x, 0, m, out, 0);
-        if (scaling != null) scaling.unscaleOutputs(out, m);
+        scoreBlock(scratch(features), m, null, out);
         return out;
     }
 }
