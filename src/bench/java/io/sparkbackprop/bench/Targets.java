@@ -36,7 +36,7 @@ public record Targets(Map<String, Target> byKey, String source) {
             "pytorch.iteration", "pytorch.iteration-float", "pytorch.wide-step", "pytorch.wide-step-float",
             "partitions.two-hundred", "partitions.kept",
             "rows.two-million",
-            "scoring.mllib", "scoring.row-by-row", "scoring.products", "scoring.tabular",
+            "scoring.mllib", "scoring.row-by-row", "scoring.products", "scoring.mllib-bound", "scoring.tabular",
             "speedup.two-cores",
             "levers.kryo");
 
