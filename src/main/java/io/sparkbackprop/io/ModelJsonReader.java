@@ -55,11 +55,13 @@ final class ModelJsonReader {
         if (!root.isObject()) throw problem("expected a JSON object at the top level, found " + describe(root));
         checkFormatAndVersion(root);
         Loss loss = parseId(required(root, "loss", ""), "'loss'", Loss::fromId);
-        int inputSize = positiveInt(required(root, "input_size", ""), "'input_size'");
 
         JsonNode layersNode = required(root, "layers", "");
         if (!layersNode.isArray()) throw problem("'layers' is " + describe(layersNode) + ", expected an array of layer objects");
         if (layersNode.isEmpty()) throw problem("'layers' is empty; a model needs at least one layer");
+        // The portable form a numpy or PyTorch user writes by hand has no 'input_size': the first layer's rows tell it.
+        int inputSize = root.has("input_size") ? positiveInt(required(root, "input_size", ""), "'input_size'")
+                : firstLayerWidth(layersNode.get(0));
 
         int numLayers = layersNode.size();
         int[] sizes = new int[numLayers + 1];
@@ -93,12 +95,36 @@ final class ModelJsonReader {
         }
     }
 
-    private void checkFormatAndVersion(JsonNode root) {
-        JsonNode format = required(root, "format", "");
-        if (!format.isTextual() || !ModelJson.FORMAT.equals(format.textValue())) {
-            throw problem("'format' is " + describe(format) + ", expected \"" + ModelJson.FORMAT
-                    + "\" (is this a spark-backprop model file?)");
+    /** The inputs of the first layer of a file without 'input_size': the length of its first row of weights. */
+    private int firstLayerWidth(JsonNode layer) {
+        String what = "layer 1 'weights'";
+        if (!layer.isObject()) throw problem("layer 1 is " + describe(layer) + ", expected an object");
+        JsonNode weights = required(layer, "weights", "layer 1");
+        if (!weights.isArray() || weights.isEmpty()) {
+            throw problem(what + " is " + (weights.isArray() ? "empty; a layer needs at least one row (one per output)"
+                    : describe(weights) + ", expected an array of rows"));
         }
+        JsonNode first = weights.get(0);
+        if (!first.isArray() || first.isEmpty()) {
+            throw problem(what + " row 1 is " + (first.isArray() ? "empty" : describe(first)) + "; without 'input_size' the first"
+                    + " row's length is the number of inputs, so it must be an array of at least one number");
+        }
+        return first.size();
+    }
+
+    /**
+     * 'format' and 'version' are optional, so that a hand-written portable file reads (absent means version 1 of this
+     * format); when present they must be this format's.
+     */
+    private void checkFormatAndVersion(JsonNode root) {
+        if (root.has("format")) {
+            JsonNode format = required(root, "format", "");
+            if (!format.isTextual() || !ModelJson.FORMAT.equals(format.textValue())) {
+                throw problem("'format' is " + describe(format) + ", expected \"" + ModelJson.FORMAT
+                        + "\" (is this a spark-backprop model file?)");
+            }
+        }
+        if (!root.has("version")) return;
         JsonNode version = required(root, "version", "");
         if (!version.isIntegralNumber() || !version.canConvertToInt()) {
             throw problem("'version' is " + describe(version) + ", expected an integer");

@@ -53,8 +53,14 @@ class ModelJsonErrorsTest {
                         "m.json: expected a JSON object at the top level, found an array"),
 
                 // Keys missing or of the wrong type.
-                Arguments.of("no format", edit("\"format\": \"spark-backprop-model\",", ""),
-                        "m.json: missing key 'format'"),
+                // Without 'input_size' (the portable form) the first layer's first row gives it; then it must be a row.
+                Arguments.of("no input size, an empty first row", editOf(ModelJsonTest.PORTABLE, "[[1, 2], [3, 4]]", "[[], [3, 4]]"),
+                        "m.json: layer 1 'weights' row 1 is empty; without 'input_size' the first row's length is the number of"
+                                + " inputs, so it must be an array of at least one number"),
+                Arguments.of("no input size, rows of two lengths", editOf(ModelJsonTest.PORTABLE, "[3, 4]", "[3, 4, 5]"),
+                        "m.json: layer 1 'weights' row 2 has 3 numbers, expected 2 (input_size)"),
+                Arguments.of("no input size, no first-layer weights", editOf(ModelJsonTest.PORTABLE, "\"weights\": [[1, 2], [3, 4]]",
+                        "\"weightz\": [[1, 2], [3, 4]]"), "m.json: layer 1: missing key 'weights'"),
                 Arguments.of("another format", edit("spark-backprop-model", "keras"),
                         "m.json: 'format' is a string (\"keras\"), expected \"spark-backprop-model\" (is this a "
                                 + "spark-backprop model file?)"),

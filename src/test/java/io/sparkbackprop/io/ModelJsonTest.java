@@ -35,6 +35,30 @@ class ModelJsonTest {
              ]}
             """;
 
+    /** The portable form a numpy or PyTorch user writes by hand: no format, version or input_size; an extra key. */
+    static final String PORTABLE = """
+            {"loss": "mse", "saved_by": "numpy",
+             "layers": [
+               {"activation": "tanh", "weights": [[1, 2], [3, 4]], "bias": [5, 6]},
+               {"activation": "linear", "weights": [[7, 8]], "bias": [9]}
+             ]}
+            """;
+
+    @Test
+    void thePortableFormReadsWithTheInputSizeFromTheFirstLayer() {
+        Network portable = ModelJson.fromJson(PORTABLE, "portable.json");
+        assertEquals(2, portable.topology().inputSize());
+        // The same network as the full form of the same layers, and numpy's reading of it (computed by hand).
+        assertBitIdentical(ModelJson.fromJson(HAND_WRITTEN, "hand.json"), portable);
+        double[] x = {0.1, 0.2};
+        double expected = 7 * Math.tanh(1 * 0.1 + 2 * 0.2 + 5) + 8 * Math.tanh(3 * 0.1 + 4 * 0.2 + 6) + 9;
+        assertEquals(expected, portable.predict(x)[0], 1e-12);
+        // Writing keeps every key: the file written back has the format, the version and the input size.
+        String written = ModelJson.toJson(portable);
+        assertTrue(written.contains("\"format\": \"spark-backprop-model\"") && written.contains("\"version\": 1")
+                && written.contains("\"input_size\": 2"), written);
+    }
+
     @Test
     void roundTripThroughAFileIsBitIdentical(@TempDir Path dir) throws IOException {
         Network net = TestModels.threeLayerWithScaling(42);
