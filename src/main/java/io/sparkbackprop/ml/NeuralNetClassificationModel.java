@@ -31,6 +31,14 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
     private final Network network;
     private transient NeuralNetTrainingSummary summary;
 
+    /**
+     * An empty model, for Spark Connect's class registry only (it finds ML classes with {@code ServiceLoader}, which
+     * makes one of each, as Spark's own models have such a constructor): any use of it says to fit or load a model.
+     */
+    public NeuralNetClassificationModel() {
+        this(Uids.random("nnClassifier"), null);
+    }
+
     NeuralNetClassificationModel(String uid, Network network) {
         this(Uids.stash(uid), network, true);
     }
@@ -66,25 +74,29 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
 
     @Override
     public Network network() {
+        if (network == null) {
+            throw new IllegalStateException("this NeuralNetClassificationModel (" + uid() + ") is empty: it was made by the no-argument"
+                    + " constructor, which is for Spark Connect's class registry; fit a NeuralNetClassifier or load a saved model");
+        }
         return network;
     }
 
     @Override
     public int numClasses() {
-        int k = network.topology().outputSize();
+        int k = network().topology().outputSize();
         return k == 1 ? 2 : k;
     }
 
     @Override
     public int numFeatures() {
-        return network.topology().inputSize();
+        return network().topology().inputSize();
     }
 
 
     @Override
     public Vector predictRaw(Vector features) {
         SchemaChecks.checkFeatureSize(features, numFeatures());
-        double[] z = network.logits(features.toArray());
+        double[] z = network().logits(features.toArray());
         return rawOf(z, 0, z.length);
     }
 
@@ -96,7 +108,7 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
     @Override
     public Vector raw2probabilityInPlace(Vector raw) {
         double[] v = ((DenseVector) raw).values();
-        if (v.length == 2 && network.topology().outputSize() == 1) {
+        if (v.length == 2 && network().topology().outputSize() == 1) {
             double p = 1.0 / (1.0 + Math.exp(-v[1]));
             v[0] = 1 - p;
             v[1] = p;
@@ -148,7 +160,7 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
             if (prediction) values[from + predictionAt] = byArgmax ? (double) rawVector.argmax() : self.probability2prediction(p);
         };
         FeatureReader features = new VectorColumn(getFeaturesCol(), own.fieldIndex(getFeaturesCol()), numFeatures());
-        return ChunkScorer.score(rows, schema, features, network, ScoredChunks.DEFAULT_CHUNK_ROWS, true, false, outputs);
+        return ChunkScorer.score(rows, schema, features, network(), ScoredChunks.DEFAULT_CHUNK_ROWS, true, false, outputs);
     }
 
     /** Spark's own row-by-row scoring (a UDF per output column calling {@link #predictRaw}): the reference for tests and the bench. */

@@ -31,6 +31,14 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
     private final Network network;
     private transient NeuralNetTrainingSummary summary;
 
+    /**
+     * An empty model, for Spark Connect's class registry only (it finds ML classes with {@code ServiceLoader}, which
+     * makes one of each, as Spark's own models have such a constructor): any use of it says to fit or load a model.
+     */
+    public NeuralNetRegressionModel() {
+        this(Uids.random("nnRegressor"), null, false);
+    }
+
     NeuralNetRegressionModel(String uid, Network network, boolean vectorOutput) {
         this(Uids.stash(uid), network, vectorOutput, true);
     }
@@ -67,12 +75,16 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
 
     @Override
     public Network network() {
+        if (network == null) {
+            throw new IllegalStateException("this NeuralNetRegressionModel (" + uid() + ") is empty: it was made by the no-argument"
+                    + " constructor, which is for Spark Connect's class registry; fit a NeuralNetRegressor or load a saved model");
+        }
         return network;
     }
 
     @Override
     public int numFeatures() {
-        return network.topology().inputSize();
+        return network().topology().inputSize();
     }
 
 
@@ -84,7 +96,7 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
     /** All outputs for one row. */
     public Vector predictVector(Vector features) {
         SchemaChecks.checkFeatureSize(features, numFeatures());
-        return Vectors.dense(network.predict(features.toArray()));
+        return Vectors.dense(network().predict(features.toArray()));
     }
 
     @Override
@@ -114,7 +126,7 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
             values[from] = vector ? Vectors.dense(java.util.Arrays.copyOfRange(a, j * k, j * k + k)) : (Object) a[j * k];
         };
         FeatureReader features = new VectorColumn(getFeaturesCol(), rows.schema().fieldIndex(getFeaturesCol()), numFeatures());
-        return ChunkScorer.score(rows, schema, features, network, ScoredChunks.DEFAULT_CHUNK_ROWS, false, true, outputs);
+        return ChunkScorer.score(rows, schema, features, network(), ScoredChunks.DEFAULT_CHUNK_ROWS, false, true, outputs);
     }
 
     /** Row-by-row scoring (a UDF calling {@link #predict} or {@link #predictVector}): the reference for tests and the bench. */
