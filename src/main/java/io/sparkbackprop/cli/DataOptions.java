@@ -27,11 +27,21 @@ public final class DataOptions {
     @Option(names = "--test-fraction", defaultValue = "0.2", description = "Share of the rows held out for testing when there is no --test-data. Default: ${DEFAULT-VALUE}")
     double testFraction;
 
-    // An optional true/false, so that --standardize=false can override "standardize = true" in a job file.
-    @Option(names = "--standardize", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
-            description = "Scale features (and regression labels) by the training set's mean and deviation; "
-            + "stored in the model, so predictions come back in label units. --standardize=false turns it off.")
-    boolean standardize;
+    // On by default, as Spark's LinearRegression and LogisticRegression standardize: features nobody centred (incomes,
+    // counts) train badly unscaled. An optional true/false, so that a job file's "standardize = false" or the command
+    // line's --standardize=false turns it off.
+    @Option(names = "--standardize", arity = "0..1", defaultValue = "true", fallbackValue = "true", paramLabel = "true|false",
+            description = "Scale the features by the training set's mean and deviation, stored in the model. On by default; "
+            + "--standardize=false turns it off. A run from --init-model or a checkpoint keeps that model's scaling (none when "
+            + "it has none).")
+    boolean standardize = true;
+
+    // Off by default on the command line, so that the losses it logs and writes stay in the label's units; on for
+    // labels of large magnitude (prices), which train slowly unscaled.
+    @Option(names = "--standardize-label", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "true|false",
+            description = "Also scale a regression label by its mean and deviation (predictions come back in label units, "
+            + "the logged losses are then in scaled units). Default: off.")
+    boolean standardizeLabel;
 
     @Option(names = "--drop-invalid", description = "Skip rows with NaN or infinite features or labels (their number is "
             + "logged) instead of stopping with an error.")

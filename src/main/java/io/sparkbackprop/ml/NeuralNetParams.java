@@ -258,7 +258,8 @@ public interface NeuralNetParams extends Params {
 
     default BooleanParam standardization() {
         return new BooleanParam(this, "standardization", "standardize the features with the training rows' mean and "
-                + "deviation before training (kept in the model)");
+                + "deviation before training (kept in the model; default true, as Spark's LinearRegression; a fit from "
+                + "initialModel keeps that model's scaling)");
     }
 
     default Param<String> checkpointDir() {
@@ -390,7 +391,7 @@ public interface NeuralNetParams extends Params {
         p.setDefault(p.keepPartitioning(), false);
         p.setDefault(p.weightCol(), "");
         p.setDefault(p.validationIndicatorCol(), "");
-        p.setDefault(p.standardization(), false);
+        p.setDefault(p.standardization(), true);
         p.setDefault(p.checkpointDir(), "");
         p.setDefault(p.checkpointInterval(), 10);
         p.setDefault(p.momentum(), OptimizerKind.Hyper.DEFAULT_MOMENTUM);

@@ -92,10 +92,11 @@ class JobFileTest {
         assertEquals("x.csv", overridden.data.data);
         assertEquals("cross-entropy", overridden.network.loss, "what the command line leaves alone comes from the file");
 
-        // Without a job file nothing changes: the code's defaults.
+        // Without a job file nothing changes: the code's defaults (the features standardized, the label not).
         TrainCommand none = parse("train");
         assertNull(none.data.data);
-        assertFalse(none.data.standardize);
+        assertTrue(none.data.standardize);
+        assertFalse(none.data.standardizeLabel);
         assertEquals(80, none.epochs);
     }
 
@@ -187,6 +188,6 @@ class JobFileTest {
         Network net = ModelJson.read(out.resolve("model.json"));
         assertArrayEquals(new int[] {2, 64, 32, 1}, net.topology().sizes());
         assertEquals(Loss.MSE, net.topology().loss());
-        assertNotNull(net.scaling().labelMean(), "standardize = true scales the label of a regression");
+        assertNotNull(net.scaling().labelMean(), "standardize-label = true scales the label of a regression");
     }
 }

@@ -66,7 +66,16 @@ class TrainCommandTest {
         double[][] test = writeCsv(dir.resolve("test.csv"), 60, 2);
         Topology t = new Topology(new int[] {3, 5, 1}, new Activation[] {Activation.TANH, Activation.LINEAR}, Loss.MSE);
         double[] w0 = Initializer.SCALED_NORMAL.initialize(t, 7);
-        ModelJson.write(new Network(t, w0), dir.resolve("init.json"));
+        // The portable form a numpy user writes: loss and layers only (no format, version, input_size). It has no
+        // scaling, so the run has none although --standardize is on by default: the reference runs on the raw rows.
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode portable =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(ModelJson.toJson(new Network(t, w0)));
+        portable.remove(List.of("format", "version", "input_size"));
+        Files.writeString(dir.resolve("init.json"), json.writeValueAsString(portable));
+        List<String> keys = new ArrayList<>();
+        portable.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("layers", "loss"), keys.stream().sorted().toList());
         Path out = dir.resolve("out");
         Run run = train("--data", dir.resolve("train.csv").toString(), "--test-data", dir.resolve("test.csv").toString(),
                 "--init-model", dir.resolve("init.json").toString(), "--optimizer", "sgd", "--batch-size", "0",

@@ -58,6 +58,8 @@ class MnistTest {
     void defaultsWithOneHiddenLayerReachNinetyFivePercentAndKeepUpWithMllib() {
         MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy");
         long t0 = System.nanoTime();
+        // Every Param at its default (relu, Adam 1e-3, batch 256, 50 epochs, standardization on) but the seed and one
+        // hidden layer of 128, MLlib's layers.
         NeuralNetClassificationModel ours = new NeuralNetClassifier().setHiddenLayers(128).setSeed(42).fit(train);
         double oursSeconds = (System.nanoTime() - t0) / 1e9;
         double oursAccuracy = accuracy.evaluate(ours.transform(test));
@@ -65,8 +67,8 @@ class MnistTest {
         var mlp = new MultilayerPerceptronClassifier().setLayers(new int[] {784, 128, 10}).setSeed(42).fit(train);
         double mlpSeconds = (System.nanoTime() - t0) / 1e9;
         double mlpAccuracy = accuracy.evaluate(mlp.transform(test));
-        System.out.printf("MNIST test accuracy: NeuralNetClassifier %.4f (%.1f s, %d epochs), MultilayerPerceptronClassifier "
-                + "l-bfgs %.4f (%.1f s)%n", oursAccuracy, oursSeconds, ours.summary().totalIterations(), mlpAccuracy, mlpSeconds);
+        System.out.printf("MNIST test accuracy: NeuralNetClassifier (hidden 128, defaults otherwise) %.4f (%.1f s, %d epochs), "
+                + "MultilayerPerceptronClassifier 784-128-10 l-bfgs %.4f (%.1f s)%n", oursAccuracy, oursSeconds, ours.summary().totalIterations(), mlpAccuracy, mlpSeconds);
         assertTrue(oursAccuracy >= 0.95, "test accuracy " + oursAccuracy);
         // MLlib's own perceptron on the same rows and layers learns the digits too (the comparison is not with a
         // broken baseline), and ours is no more than 0.005 (10 of the 2,000 test digits) below it.
@@ -78,8 +80,10 @@ class MnistTest {
     @Test
     void twoHiddenLayersWithDropoutReachNinetySevenPercent() {
         long t0 = System.nanoTime();
+        // A recipe tuned on the raw pixels in [0, 1]: standardized, the pixels a handful of digits light become values
+        // in the tens, and it loses about half a point (0.967 against 0.973).
         NeuralNetClassificationModel model = new NeuralNetClassifier().setHiddenLayers(256, 256).setDropout(0.35).setStepSize(0.004)
-                .setBatchSize(512).setMaxIter(50).setLrSchedule("cosine").setWarmupEpochs(3).setSeed(42).fit(train);
+                .setBatchSize(512).setMaxIter(50).setLrSchedule("cosine").setWarmupEpochs(3).setStandardization(false).setSeed(42).fit(train);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(test));
         System.out.printf("MNIST 784-256-256-10, dropout 0.35, Adam 4e-3 with 3 warm-up epochs and cosine, batch 512, 50 epochs: "

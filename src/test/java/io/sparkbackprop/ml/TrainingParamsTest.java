@@ -108,7 +108,7 @@ class TrainingParamsTest {
     void earlyStoppingKeepsTheBestValidationEpochsWeights() {
         Dataset<Row> df = opposed(400);
         NeuralNetRegressor est = new NeuralNetRegressor().setHiddenLayers().setOptimizer("sgd").setStepSize(0.05).setBatchSize(0)
-                .setStandardizeLabel(false).setSeed(5).setValidationIndicatorCol("isVal");
+                .setStandardizeLabel(false).setStandardization(false).setSeed(5).setValidationIndicatorCol("isVal");
         NeuralNetRegressionModel stopped = est.copy(new org.apache.spark.ml.param.ParamMap()).setMaxIter(30).setEarlyStopping(2).fit(df);
         assertEquals(1, stopped.summary().bestEpoch());
         assertEquals(3, stopped.summary().totalIterations(), "stops after two epochs without a better validation loss");
