@@ -3,6 +3,8 @@ package io.sparkbackprop.cli;
 import io.sparkbackprop.data.DataFormat;
 import io.sparkbackprop.data.DataReader;
 import io.sparkbackprop.data.LabeledData;
+import io.sparkbackprop.io.InputColumns;
+import io.sparkbackprop.io.ModelJson;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Topology;
@@ -54,14 +56,20 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Network net = ModelFiles.read(model);
+        ModelJson.Saved saved = ModelFiles.readSaved(model);
+        Network net = saved.network();
+        InputColumns columns = saved.columns();
         Topology t = net.topology();
         if (t.loss() != Loss.CROSS_ENTROPY && t.outputSize() != 1) {
             throw new IllegalArgumentException("evaluate reads one label per row, but this model has " + t.outputSize() + " outputs");
         }
         SparkSession spark = SparkSession.builder().config(master.conf("spark-backprop evaluate")).getOrCreate();
         try {
-            LabeledData d = DataReader.read(spark, data, DataFormat.detect(data, format), label, t.inputSize());
+            // A model that knows its columns reads them by name (and its label, unless --label names another).
+            DataFormat detected = DataFormat.detect(data, format);
+            boolean byName = columns != null && detected == DataFormat.CSV;
+            String labelColumn = label != null ? label : byName ? columns.label() : null;
+            LabeledData d = DataReader.read(spark, data, detected, labelColumn, byName ? columns.features() : null, t.inputSize(), false);
             double[] stats = stats(spark, d, net);
             PrintWriter out = spec.commandLine().getOut();
             out.print(t.loss() == Loss.MSE ? regressionReport(stats) : classificationReport(stats, classes(t)));

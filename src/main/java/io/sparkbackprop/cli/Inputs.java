@@ -7,6 +7,7 @@ import io.sparkbackprop.data.DataFormat;
 import io.sparkbackprop.data.DataReader;
 import io.sparkbackprop.data.Friedman1;
 import io.sparkbackprop.data.LabeledData;
+import io.sparkbackprop.io.InputColumns;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Topology;
@@ -24,7 +25,7 @@ import org.apache.spark.sql.SparkSession;
  * blocks (read and checked, or generated) and the topology that fits them. Scaling and caching are the
  * pipeline's.
  */
-record Inputs(TrainingPipeline.Data data, Topology topology) {
+record Inputs(TrainingPipeline.Data data, Topology topology, InputColumns columns) {
 
     static Inputs load(SparkSession spark, DataOptions data, NetworkOptions net, Network initial, long seed) {
         data.validate();
@@ -35,6 +36,7 @@ record Inputs(TrainingPipeline.Data data, Topology topology) {
         int features;
         int outputs;
         List<LabeledData> sources = new ArrayList<>();
+        InputColumns columns = null;
         if (data.data == null) {
             int partitions = data.partitions > 0 ? data.partitions : sc.defaultParallelism();
             long testRows = Math.round(data.rows * data.testFraction);
@@ -44,8 +46,12 @@ record Inputs(TrainingPipeline.Data data, Topology topology) {
             if (loss != Loss.MSE) throw new IllegalArgumentException("the generated Friedman #1 data is regression data: use --loss mse");
             outputs = 1;
         } else {
-            LabeledData read = DataReader.read(spark, data.data, DataFormat.detect(data.data, data.format), data.label, 0, data.dropInvalid);
+            DataFormat format = DataFormat.detect(data.data, data.format);
+            LabeledData read = DataReader.read(spark, data.data, format, data.label, 0, data.dropInvalid);
             sources.add(read);
+            // A CSV header names the columns; predict and evaluate will select them by these names. Other formats'
+            // features are positions in a vector, checked by their number only.
+            if (format == DataFormat.CSV) columns = new InputColumns(read.featureNames(), read.labelName());
             features = read.numFeatures();
             Dataset<Row> trainFrame = read.frame();
             Dataset<Row> testFrame = null;
@@ -79,7 +85,7 @@ record Inputs(TrainingPipeline.Data data, Topology topology) {
         }
         String where = data.data == null ? null : " in " + data.data;
         Runnable release = () -> sources.forEach(LabeledData::release);
-        return new Inputs(new TrainingPipeline.Data(train, test, release, where), topology);
+        return new Inputs(new TrainingPipeline.Data(train, test, release, where), topology, columns);
     }
 
     /** A model being continued knows k classes: every label must be one of 0..k−1. */

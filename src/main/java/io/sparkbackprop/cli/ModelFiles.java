@@ -11,11 +11,16 @@ final class ModelFiles {
     }
 
     static Network read(Path model) {
+        return readSaved(model).network();
+    }
+
+    /** The model with the named input columns it was trained on (null columns when its training input had no names). */
+    static ModelJson.Saved readSaved(Path model) {
         Path file = Files.isDirectory(model) ? model.resolve("model.json") : model;
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--model " + model + ": " + (Files.isDirectory(model) ? "the directory has no model.json"
                     : "no such file or directory") + "; give a train run's --output directory or a model.json");
         }
-        return ModelJson.read(file);
+        return ModelJson.readSaved(file);
     }
 }

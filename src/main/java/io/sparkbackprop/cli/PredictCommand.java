@@ -1,6 +1,8 @@
 package io.sparkbackprop.cli;
 
 import io.sparkbackprop.data.DataFormat;
+import io.sparkbackprop.io.InputColumns;
+import io.sparkbackprop.io.ModelJson;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Network;
 import io.sparkbackprop.nn.Topology;
@@ -69,7 +71,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Network net = ModelFiles.read(model);
+        ModelJson.Saved saved = ModelFiles.readSaved(model);
+        Network net = saved.network();
         String outFormat = outputFormat != null ? outputFormat.trim().toLowerCase(Locale.ROOT)
                 : output.toLowerCase(Locale.ROOT).endsWith(".parquet") ? "parquet" : "csv";
         if (!outFormat.equals("csv") && !outFormat.equals("parquet")) {
@@ -77,7 +80,7 @@ public final class PredictCommand implements Callable<Integer> {
         }
         SparkSession spark = SparkSession.builder().config(master.conf("spark-backprop predict")).getOrCreate();
         try {
-            Input in = Input.read(spark, data, DataFormat.detect(data, format), label, net.topology().inputSize());
+            Input in = Input.read(spark, data, DataFormat.detect(data, format), label, net.topology().inputSize(), saved.columns());
             SingleFileOutput.check(in.frame(), output, overwrite);
             Dataset<Row> predicted = predict(in, net, outFormat.equals("csv"));
             SingleFileOutput.write(predicted, outFormat, output, overwrite);
@@ -94,7 +97,8 @@ public final class PredictCommand implements Callable<Integer> {
             this(frame, new Features(featureColumns, vectorColumn));
         }
 
-        static Input read(SparkSession spark, String path, DataFormat format, String label, int n) {
+        /** @param columns the model's named training columns (selected by name from a CSV file), or null: by position */
+        static Input read(SparkSession spark, String path, DataFormat format, String label, int n, InputColumns columns) {
             try {
                 org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
                 var found = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).globStatus(p);
@@ -111,8 +115,15 @@ public final class PredictCommand implements Callable<Integer> {
                                 + String.join(", ", names));
                     }
                     List<Integer> features = new ArrayList<>();
-                    for (int i = 0; i < names.size(); i++) if (!names.get(i).equals(label)) features.add(i);
-                    if (label == null && features.size() == n + 1) features.remove(features.size() - 1); // the label, as in train
+                    if (columns != null) {
+                        // By name, in the training order; the label and any other column are simply not features.
+                        List<String> missing = columns.missingFrom(names);
+                        if (!missing.isEmpty()) throw columns.lacking(path, missing);
+                        for (String f : columns.features()) features.add(names.indexOf(f));
+                    } else {
+                        for (int i = 0; i < names.size(); i++) if (!names.get(i).equals(label)) features.add(i);
+                        if (label == null && features.size() == n + 1) features.remove(features.size() - 1); // the label, as in train
+                    }
                     if (features.size() != n) {
                         throw new IllegalArgumentException(path + " has " + features.size() + " feature columns" + (label == null ? "" : " besides '"
                                 + label + "'") + " but the model expects " + n + "; name the label column with --label");

@@ -3,6 +3,7 @@ package io.sparkbackprop.cli;
 import io.sparkbackprop.io.EpochRecord;
 import io.sparkbackprop.io.HistoryCsv;
 import io.sparkbackprop.io.HistoryJson;
+import io.sparkbackprop.io.InputColumns;
 import io.sparkbackprop.io.LossPlot;
 import io.sparkbackprop.io.ModelJson;
 import io.sparkbackprop.nn.Network;
@@ -18,10 +19,11 @@ final class RunOutputs {
     private RunOutputs() {
     }
 
-    static void write(Path dir, Network trained, TrainingResult result, Map<String, String> settings, Instant started,
+    /** @param columns the named input columns trained on (model.json's input_columns), or null when they have no names */
+    static void write(Path dir, Network trained, InputColumns columns, TrainingResult result, Map<String, String> settings, Instant started,
                       double totalSeconds, String title) throws IOException {
         List<EpochRecord> history = result.history();
-        ModelJson.write(trained, dir.resolve("model.json"));
+        ModelJson.write(trained, columns, dir.resolve("model.json"));
         HistoryCsv.write(history, dir.resolve("history.csv"));
         EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
         double trainingSeconds = last == null ? 0 : last.seconds();

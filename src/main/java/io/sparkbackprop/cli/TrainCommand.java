@@ -124,7 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
             TrainingPipeline.Outcome run = new TrainingPipeline(sc, topology, config)
                     .startFrom(initial)
                     .initializer(network.initializer().orElse(null))
-                    .standardize(data.standardize, data.standardize && topology.loss() == Loss.MSE)
+                    .standardize(data.standardize, data.standardizeLabel && topology.loss() == Loss.MSE)
                     .checkpoints(checkpoints, checkpoints == null ? 0 : checkpoint.every, saved)
                     .keepPartitioning(data.keepPartitioning)
                     .listener(progress)
@@ -137,7 +137,7 @@ public final class TrainCommand implements Callable<Integer> {
             runSettings.put("data", data.data == null ? "generated Friedman #1" : data.data);
             runSettings.put("test_rows", Long.toString(run.testRows()));
             double totalSeconds = java.time.Duration.between(started, java.time.Instant.now()).toNanos() / 1e9;
-            OutputDirectory.commit(target, overwrite, dir -> RunOutputs.write(dir, trained, result, runSettings, started, totalSeconds,
+            OutputDirectory.commit(target, overwrite, dir -> RunOutputs.write(dir, trained, inputs.columns(), result, runSettings, started, totalSeconds,
                     target.getFileName() + ": " + topology.loss().id() + " loss per epoch"));
             var last = result.history().get(result.history().size() - 1);
             LOG.info("final train loss {}, test loss {}; wrote {}", last.trainLoss(),

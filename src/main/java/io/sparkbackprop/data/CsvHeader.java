@@ -22,7 +22,7 @@ record CsvHeader(String file, List<String> names) implements Serializable {
             Path file = status.getPath();
             String line;
             try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                    file.getFileSystem(conf).open(file), StandardCharsets.UTF_8))) {
+                    InputFiles.open(conf, file), StandardCharsets.UTF_8))) {
                 line = in.readLine();
             } catch (IOException e) {
                 throw new BadInputException("cannot read " + InputFiles.display(file) + ": " + e.getMessage());

@@ -30,12 +30,14 @@ final class CsvReader {
     private CsvReader() {
     }
 
-    static LabeledData read(SparkSession spark, String path, String labelName, int expectedFeatures, boolean dropInvalid) {
+    /** @param featureNames the feature columns by name, in order, or null for every column but the label */
+    static LabeledData read(SparkSession spark, String path, String labelName, List<String> featureNames, int expectedFeatures,
+                            boolean dropInvalid) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<FileStatus> files = InputFiles.list(conf, path);
         CsvHeader header = CsvHeader.readFirst(conf, files, path);
         org.apache.spark.util.LongAccumulator dropped = dropInvalid ? spark.sparkContext().longAccumulator("invalid rows dropped") : null;
-        CsvRowParser parser = CsvRowParser.forHeader(header, labelName).droppingInvalid(dropped);
+        CsvRowParser parser = CsvRowParser.forHeader(header, labelName, featureNames).droppingInvalid(dropped);
         if (expectedFeatures > 0 && expectedFeatures != parser.numFeatures()) {
             throw new BadInputException(path + " has " + parser.numFeatures() + " feature columns (" + parser.labelName()
                     + " is the label) where " + expectedFeatures + " were expected");
@@ -58,6 +60,9 @@ final class CsvReader {
             job = Job.getInstance(conf);
             // The files listed on the driver, not the user's path: the header was checked against exactly these.
             FileInputFormat.setInputPaths(job, files.stream().map(FileStatus::getPath).toArray(Path[]::new));
+            // A bzip2 file split in several would give its later splits' lines keys that are not offsets into the
+            // decompressed text (a line's number in errors, and offset 0 for the header, rely on them): one split a file.
+            if (InputFiles.anySplittablyCompressed(conf, files)) FileInputFormat.setMinInputSplitSize(job, Long.MAX_VALUE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,25 +11,29 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * Turns one CSV line into a (features, label) row on an executor, or throws a {@link LocatedInputError}
- * saying what is wrong with it. Every column but the label is a feature, in header order.
+ * saying what is wrong with it. Every column but the label is a feature, in header order, unless the features are
+ * named (a model's training columns): then those columns, in that order, and the others are not read.
  */
 final class CsvRowParser implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final CsvHeader header;
     private final int labelColumn;
+    /** The header positions of the features, in feature order. */
+    private final int[] featureColumns;
     /** Counts lines skipped for NaN or infinite values; null when such lines are errors. */
     private final org.apache.spark.util.LongAccumulator dropped;
 
-    private CsvRowParser(CsvHeader header, int labelColumn, org.apache.spark.util.LongAccumulator dropped) {
+    private CsvRowParser(CsvHeader header, int labelColumn, int[] featureColumns, org.apache.spark.util.LongAccumulator dropped) {
         this.header = header;
         this.labelColumn = labelColumn;
+        this.featureColumns = featureColumns;
         this.dropped = dropped;
     }
 
     /** A parser that skips (and counts) lines with NaN or infinite values instead of failing on them. */
     CsvRowParser droppingInvalid(org.apache.spark.util.LongAccumulator counter) {
-        return new CsvRowParser(header, labelColumn, counter);
+        return new CsvRowParser(header, labelColumn, featureColumns, counter);
     }
 
     /** Thrown inside a line's parse when it holds a non-finite value and such lines are being dropped. */
@@ -41,23 +45,49 @@ final class CsvRowParser implements Serializable {
 
     /** @param labelName the label column's name, or null for the last column */
     static CsvRowParser forHeader(CsvHeader header, String labelName) {
+        return forHeader(header, labelName, null);
+    }
+
+    /**
+     * @param labelName    the label column's name, or null for the last column
+     * @param featureNames the feature columns by name, in order (null: every column but the label, in header order); a
+     *                     header that lacks any of them is refused, naming them
+     */
+    static CsvRowParser forHeader(CsvHeader header, String labelName, List<String> featureNames) {
         List<String> names = header.names();
-        if (labelName == null) return new CsvRowParser(header, names.size() - 1, null);
-        int column = names.indexOf(labelName);
-        if (column < 0) {
-            throw new BadInputException("label column '" + labelName + "' is not in the header of "
-                    + InputFiles.display(new Path(header.file())) + "; its columns are: " + String.join(", ", names));
+        int label = names.size() - 1;
+        if (labelName != null) {
+            label = names.indexOf(labelName);
+            if (label < 0) {
+                throw new BadInputException("label column '" + labelName + "' is not in the header of "
+                        + InputFiles.display(new Path(header.file())) + "; its columns are: " + String.join(", ", names));
+            }
         }
-        return new CsvRowParser(header, column, null);
+        if (featureNames == null) {
+            int skip = label;
+            return new CsvRowParser(header, label, java.util.stream.IntStream.range(0, names.size()).filter(c -> c != skip).toArray(), null);
+        }
+        List<String> missing = featureNames.stream().filter(f -> !names.contains(f)).toList();
+        if (!missing.isEmpty()) {
+            throw new BadInputException(InputFiles.display(new Path(header.file())) + " lacks the feature column" + (missing.size() == 1 ? " " : "s ")
+                    + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList()) + " the model was trained on (its features, in order: "
+                    + String.join(", ", featureNames) + "); its columns: " + String.join(", ", names)
+                    + "; give a file with every one of them (other columns are ignored)");
+        }
+        if (featureNames.contains(names.get(label))) {
+            throw new BadInputException("the label column '" + names.get(label) + "' of " + InputFiles.display(new Path(header.file()))
+                    + " is one of the model's features; name the label with --label");
+        }
+        return new CsvRowParser(header, label, featureNames.stream().mapToInt(names::indexOf).toArray(), null);
     }
 
     int numFeatures() {
-        return header.names().size() - 1;
+        return featureColumns.length;
     }
 
     List<String> featureNames() {
-        List<String> features = new ArrayList<>(header.names());
-        features.remove(labelColumn);
+        List<String> features = new ArrayList<>();
+        for (int c : featureColumns) features.add(header.names().get(c));
         return features;
     }
 
@@ -91,16 +121,9 @@ final class CsvRowParser implements Serializable {
             throw new LocatedInputError(file, byteOffset, ": expected " + width + " cells, as many as the header has, found "
                     + cells.size() + "; look for a missing or an extra comma");
         }
-        double[] features = new double[width - 1];
-        double label = 0;
-        for (int column = 0, f = 0; column < width; column++) {
-            double value = number(file, byteOffset, column, cells.get(column));
-            if (column == labelColumn) {
-                label = value;
-            } else {
-                features[f++] = value;
-            }
-        }
+        double[] features = new double[featureColumns.length];
+        for (int f = 0; f < features.length; f++) features[f] = number(file, byteOffset, featureColumns[f], cells.get(featureColumns[f]));
+        double label = number(file, byteOffset, labelColumn, cells.get(labelColumn));
         return RowFactory.create(new DenseVector(features), label);
     }
 

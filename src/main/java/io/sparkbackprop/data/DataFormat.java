@@ -12,21 +12,63 @@ import org.apache.hadoop.fs.Path;
 public enum DataFormat {
     CSV, LIBSVM, PARQUET;
 
+    /** What Spark's readers and Hadoop decompress by the file name: the format is the extension before it. */
+    private static final java.util.List<String> COMPRESSED = java.util.List.of(".gz", ".bz2", ".deflate", ".zst", ".lz4");
+
     /**
-     * {@code explicit} (a --format value, may be null) wins; otherwise the extension decides: .csv is CSV;
-     * .libsvm, .svm and .txt are LIBSVM; .parquet, or a directory holding *.parquet files, is Parquet.
+     * {@code explicit} (a --format value, may be null) wins; otherwise the name decides, a compression suffix (.gz,
+     * .bz2, ...) aside: .csv is CSV; .libsvm, .svm and .txt are LIBSVM; .parquet is Parquet. A directory (Spark's
+     * output: part files beside _SUCCESS) is the format its visible files' names share.
      *
-     * @throws BadInputException naming the path and the --format choices when neither decides
+     * @throws BadInputException naming the path and the --format choices when neither decides, or when a directory's
+     *                           parts are of several formats
      */
     public static DataFormat detect(String path, String explicit) {
         if (explicit != null) return fromName(explicit);
-        String name = trimTrailingSlashes(path).toLowerCase(Locale.ROOT);
+        DataFormat named = byExtension(new Path(trimTrailingSlashes(path)).getName());
+        if (named != null) return named;
+        DataFormat parts = ofParts(path);
+        if (parts != null) return parts;
+        if (!InputFiles.exists(InputFiles.activeConf(), path)) throw InputFiles.notFound(path);
+        throw new BadInputException("cannot tell the format of " + path + " from its name (expected .csv, .libsvm, .svm, .txt or "
+                + ".parquet, optionally compressed as .gz or .bz2, or a directory of such part files): give it with " + choices());
+    }
+
+    /** The format a file name's extension says, a compression suffix aside; null when it says none. */
+    static DataFormat byExtension(String fileName) {
+        String name = fileName.toLowerCase(Locale.ROOT);
+        for (String suffix : COMPRESSED) {
+            if (name.endsWith(suffix)) {
+                name = name.substring(0, name.length() - suffix.length());
+                break;
+            }
+        }
         if (name.endsWith(".csv")) return CSV;
         if (name.endsWith(".libsvm") || name.endsWith(".svm") || name.endsWith(".txt")) return LIBSVM;
-        if (name.endsWith(".parquet") || holdsParquetFiles(path)) return PARQUET;
-        if (!InputFiles.exists(InputFiles.activeConf(), path)) throw InputFiles.notFound(path);
-        throw new BadInputException("cannot tell the format of " + path + " from its name (expected .csv, .libsvm, "
-                + ".svm, .txt, .parquet or a directory of .parquet files): give it with " + choices());
+        if (name.endsWith(".parquet")) return PARQUET;
+        return null;
+    }
+
+    /** A directory's format from its visible files' names (bookkeeping such as _SUCCESS or .crc files aside), or null. */
+    private static DataFormat ofParts(String path) {
+        Path dir = new Path(path);
+        java.util.Map<DataFormat, String> seen = new java.util.EnumMap<>(DataFormat.class);
+        try {
+            FileSystem fs = dir.getFileSystem(InputFiles.activeConf());
+            if (!fs.getFileStatus(dir).isDirectory()) return null;
+            for (FileStatus child : fs.listStatus(dir, InputFiles::visible)) {
+                DataFormat f = child.isFile() ? byExtension(child.getPath().getName()) : null;
+                if (f != null) seen.putIfAbsent(f, child.getPath().getName());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+        if (seen.size() > 1) {
+            throw new BadInputException(path + " holds files of more than one format (" + seen.entrySet().stream()
+                    .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + ": " + e.getValue()).collect(Collectors.joining(", "))
+                    + "); keep one format a directory, or give it with " + choices());
+        }
+        return seen.isEmpty() ? null : seen.keySet().iterator().next();
     }
 
     private static DataFormat fromName(String explicit) {
@@ -39,21 +81,6 @@ public enum DataFormat {
     private static String choices() {
         return Arrays.stream(values()).map(f -> "--format " + f.name().toLowerCase(Locale.ROOT))
                 .collect(Collectors.joining(", "));
-    }
-
-    /** Spark writes Parquet as a directory of part files, usually without an extension on the directory. */
-    private static boolean holdsParquetFiles(String path) {
-        Path dir = new Path(path);
-        try {
-            FileSystem fs = dir.getFileSystem(InputFiles.activeConf());
-            if (!fs.getFileStatus(dir).isDirectory()) return false;
-            for (FileStatus child : fs.listStatus(dir, InputFiles::visible)) {
-                if (child.isFile() && child.getPath().getName().toLowerCase(Locale.ROOT).endsWith(".parquet")) return true;
-            }
-            return false;
-        } catch (IOException | IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static String trimTrailingSlashes(String path) {

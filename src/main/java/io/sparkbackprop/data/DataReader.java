@@ -1,5 +1,6 @@
 package io.sparkbackprop.data;
 
+import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.SparkSession;
 
@@ -31,6 +32,15 @@ public final class DataReader {
      */
     public static LabeledData read(SparkSession spark, String path, DataFormat format, String labelName, int numFeatures,
                                    boolean dropInvalid) {
+        return read(spark, path, format, labelName, null, numFeatures, dropInvalid);
+    }
+
+    /**
+     * As above, a CSV file's features selected by name: {@code featureNames} (a model's training columns, in order;
+     * null: every column but the label) must all be in the header, which may hold others; other formats ignore them.
+     */
+    public static LabeledData read(SparkSession spark, String path, DataFormat format, String labelName, List<String> featureNames,
+                                   int numFeatures, boolean dropInvalid) {
         Objects.requireNonNull(spark, "spark");
         Objects.requireNonNull(path, "path");
         if (numFeatures < 0) {
@@ -38,7 +48,7 @@ public final class DataReader {
         }
         DataFormat resolved = format != null ? format : DataFormat.detect(path, null);
         return switch (resolved) {
-            case CSV -> CsvReader.read(spark, path, labelName, numFeatures, dropInvalid);
+            case CSV -> CsvReader.read(spark, path, labelName, featureNames, numFeatures, dropInvalid);
             case LIBSVM -> LibsvmReader.read(spark, path, numFeatures, dropInvalid);
             case PARQUET -> ParquetReader.read(spark, path, labelName, numFeatures, dropInvalid);
         };

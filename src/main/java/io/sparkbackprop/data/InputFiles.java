@@ -74,6 +74,22 @@ final class InputFiles {
         return !name.startsWith("_") && !name.startsWith(".");
     }
 
+    /**
+     * A file's bytes as its lines are read: decompressed when its name ends in a Hadoop codec's extension (.gz, .bz2,
+     * .deflate, ...), as Spark's own readers and Hadoop's text input format do.
+     */
+    static java.io.InputStream open(Configuration conf, Path file) throws IOException {
+        java.io.InputStream raw = file.getFileSystem(conf).open(file);
+        org.apache.hadoop.io.compress.CompressionCodec codec = new org.apache.hadoop.io.compress.CompressionCodecFactory(conf).getCodec(file);
+        return codec == null ? raw : codec.createInputStream(raw);
+    }
+
+    /** Whether any of the files is compressed with a codec Hadoop can split (bzip2). */
+    static boolean anySplittablyCompressed(Configuration conf, List<FileStatus> files) {
+        org.apache.hadoop.io.compress.CompressionCodecFactory codecs = new org.apache.hadoop.io.compress.CompressionCodecFactory(conf);
+        return files.stream().anyMatch(f -> codecs.getCodec(f.getPath()) instanceof org.apache.hadoop.io.compress.SplittableCompressionCodec);
+    }
+
     /** A local file as the plain path the user typed, anything else as its full URI. */
     static String display(Path p) {
         URI uri = p.toUri();

@@ -32,7 +32,7 @@ final class LibsvmLines {
         for (FileStatus status : files) {
             Path path = status.getPath();
             LibsvmLines checker = new LibsvmLines(InputFiles.display(path), numFeatures);
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(path.getFileSystem(conf).open(path),
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(InputFiles.open(conf, path),
                     StandardCharsets.UTF_8))) {
                 long lineNumber = 0;
                 for (String line = in.readLine(); line != null; line = in.readLine()) {

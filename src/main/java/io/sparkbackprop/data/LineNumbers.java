@@ -18,7 +18,7 @@ final class LineNumbers {
         long breaks = 0;
         boolean afterCarriageReturn = false;
         byte[] buffer = new byte[1 << 16];
-        try (InputStream in = file.getFileSystem(conf).open(file)) {
+        try (InputStream in = InputFiles.open(conf, file)) {
             long remaining = byteOffset;
             while (remaining > 0) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));

@@ -60,11 +60,24 @@ public final class ModelJson {
     private ModelJson() {
     }
 
+    /** A model file's network and the named input columns it was trained on (null when it does not name them). */
+    public record Saved(Network network, InputColumns columns) {
+    }
+
     /** Writes {@code net} to {@code file}, replacing it. Refuses (IllegalArgumentException) non-finite weights. */
     public static void write(Network net, Path file) throws IOException {
+        write(net, null, file);
+    }
+
+    /** As {@link #write(Network, Path)}, with the input columns it was trained on ({@code input_columns}; null: none). */
+    public static void write(Network net, InputColumns columns, Path file) throws IOException {
         ModelJsonWriter.requireWritable(net); // before the file is opened, so a refusal leaves no stub behind
-        try (OutputStream out = Files.newOutputStream(file)) {
-            write(net, out);
+        if (columns != null && columns.features().size() != net.topology().inputSize()) {
+            throw new IllegalArgumentException(columns.features().size() + " feature names for a network of " + net.topology().inputSize()
+                    + " inputs");
+        }
+        try (OutputStream out = Files.newOutputStream(file); JsonGenerator g = WRITER.createGenerator(out)) {
+            ModelJsonWriter.write(net, columns, g);
         }
     }
 
@@ -72,7 +85,7 @@ public final class ModelJson {
     public static void write(Network net, OutputStream out) throws IOException {
         ModelJsonWriter.requireWritable(net);
         try (JsonGenerator g = WRITER.createGenerator(out)) {
-            ModelJsonWriter.write(net, g);
+            ModelJsonWriter.write(net, null, g);
         }
     }
 
@@ -80,7 +93,7 @@ public final class ModelJson {
         ModelJsonWriter.requireWritable(net);
         Writer text = new StringWriter();
         try (JsonGenerator g = WRITER.createGenerator(text)) {
-            ModelJsonWriter.write(net, g);
+            ModelJsonWriter.write(net, null, g);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to a string cannot fail", e);
         }
@@ -89,10 +102,15 @@ public final class ModelJson {
 
     /** Reads a model file; the path, as given, names the source in error messages. */
     public static Network read(Path file) {
+        return readSaved(file).network();
+    }
+
+    /** Reads a model file with the input columns it names, if any. */
+    public static Saved readSaved(Path file) {
         String source = String.valueOf(file);
         return guarded(source, () -> {
             try (InputStream in = Files.newInputStream(file)) {
-                return parse(in, source);
+                return ModelJsonReader.toSaved(tree(in, source), source);
             } catch (NoSuchFileException e) {
                 throw new ModelFormatException(source + ": no such file", e);
             } catch (IOException e) {
@@ -107,7 +125,7 @@ public final class ModelJson {
         String source = sourceNameOrDefault(sourceName);
         return guarded(source, () -> {
             try {
-                return parse(in, source);
+                return ModelJsonReader.toNetwork(tree(in, source), source);
             } catch (IOException e) {
                 throw new ModelFormatException(source + ": cannot read: " + e, e);
             }
@@ -126,9 +144,9 @@ public final class ModelJson {
         });
     }
 
-    private static Network parse(InputStream in, String source) throws IOException {
+    private static com.fasterxml.jackson.databind.JsonNode tree(InputStream in, String source) throws IOException {
         try {
-            return ModelJsonReader.toNetwork(READER.readTree(in), source);
+            return READER.readTree(in);
         } catch (JsonProcessingException e) {
             throw ModelJsonReader.malformed(source, e);
         }
@@ -138,7 +156,7 @@ public final class ModelJson {
      * The last line of defence for the "only ModelFormatException" promise. The reader validates explicitly,
      * so reaching the catch means a check is missing; the message says so, and the fuzz test looks for it.
      */
-    private static Network guarded(String source, Supplier<Network> reading) {
+    private static <T> T guarded(String source, Supplier<T> reading) {
         try {
             return reading.get();
         } catch (ModelFormatException e) {

@@ -27,6 +27,37 @@ final class ModelJsonReader {
         return new ModelJsonReader(source).network(root);
     }
 
+    static ModelJson.Saved toSaved(JsonNode root, String source) {
+        ModelJsonReader reader = new ModelJsonReader(source);
+        Network net = reader.network(root);
+        JsonNode columns = root.get("input_columns");
+        return new ModelJson.Saved(net, columns == null || columns.isNull() ? null : reader.columns(columns, net.topology().inputSize()));
+    }
+
+    /** {"features": [names, one per input], "label": name (optional)}. */
+    private InputColumns columns(JsonNode node, int inputs) {
+        if (!node.isObject()) throw problem("'input_columns' is " + describe(node) + ", expected an object");
+        JsonNode features = required(node, "features", "input_columns");
+        if (!features.isArray() || features.size() != inputs) {
+            throw problem("input_columns 'features' is " + describe(features) + (features.isArray() ? " of " + features.size() : "")
+                    + ", expected an array of " + inputs + " column names (input_size)");
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < inputs; i++) {
+            JsonNode name = features.get(i);
+            if (!name.isTextual()) throw problem("input_columns 'features' entry " + (i + 1) + " is " + describe(name) + ", expected a string");
+            names.add(name.textValue());
+        }
+        if (new java.util.HashSet<>(names).size() != names.size()) throw problem("input_columns 'features' names a column twice");
+        JsonNode label = node.get("label");
+        if (label != null && !label.isNull() && !label.isTextual()) throw problem("input_columns 'label' is " + describe(label) + ", expected a string");
+        try {
+            return new InputColumns(names, label == null || label.isNull() ? null : label.textValue());
+        } catch (IllegalArgumentException e) {
+            throw problem("input_columns: " + e.getMessage(), e);
+        }
+    }
+
     /** Jackson's parse errors, reduced to what a user needs: where, and what the parser expected. */
     static ModelFormatException malformed(String source, JsonProcessingException e) {
         StringBuilder msg = new StringBuilder(source).append(": not valid JSON");

@@ -56,7 +56,7 @@ final class ModelJsonWriter {
                 + "; model.json holds finite numbers only (did training diverge?)");
     }
 
-    static void write(Network net, JsonGenerator g) throws IOException {
+    static void write(Network net, InputColumns columns, JsonGenerator g) throws IOException {
         Topology t = net.topology();
         g.setPrettyPrinter(new ModelJsonLayout());
         g.writeStartObject();
@@ -68,6 +68,14 @@ final class ModelJsonWriter {
         for (int l = 0; l < t.numLayers(); l++) writeLayer(net, l, g);
         g.writeEndArray();
         if (net.scaling() != null) writeScaling(net.scaling(), g);
+        if (columns != null) {
+            g.writeObjectFieldStart("input_columns");
+            g.writeArrayFieldStart("features");
+            for (String name : columns.features()) g.writeString(name);
+            g.writeEndArray();
+            if (columns.label() != null) g.writeStringField("label", columns.label());
+            g.writeEndObject();
+        }
         g.writeEndObject();
         g.writeRaw('\n'); // text files end with a newline
     }

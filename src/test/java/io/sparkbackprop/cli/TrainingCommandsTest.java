@@ -2,6 +2,7 @@ package io.sparkbackprop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -150,6 +151,69 @@ class TrainingCommandsTest {
                 dir.resolve("x.csv").toString());
         assertEquals(2, wrong.exitCode());
         assertTrue(wrong.err().contains("three.csv: no such file"), wrong.err());
+    }
+
+    /**
+     * A model trained on x0,x1,x2 → y remembers those names (model.json's input_columns); predict and evaluate then
+     * select them by name in that order from files that shuffle them among other columns, compressed or as Spark's part
+     * directories, and refuse a file lacking one, naming it and writing nothing.
+     */
+    @Test
+    void predictAndEvaluateSelectTheTrainingColumnsByName() throws IOException {
+        SplittableRandom random = new SplittableRandom(5);
+        double[][] rows = new double[40][];
+        StringBuilder train = new StringBuilder("x0,x1,x2,y\n");
+        StringBuilder shuffled = new StringBuilder("y,note,x2,x0,x1\n");
+        for (int i = 0; i < rows.length; i++) {
+            double[] r = {random.nextDouble(), random.nextDouble(), random.nextDouble(), 0};
+            r[3] = r[0] - 2 * r[1] + 3 * r[2];
+            rows[i] = r;
+            train.append(r[0]).append(',').append(r[1]).append(',').append(r[2]).append(',').append(r[3]).append('\n');
+            shuffled.append(r[3]).append(",row ").append(i).append(',').append(r[2]).append(',').append(r[0]).append(',').append(r[1]).append('\n');
+        }
+        Path trainCsv = dir.resolve("train.csv");
+        Files.writeString(trainCsv, train);
+        Path runDir = dir.resolve("named-run");
+        Run t = run("train", "--data", trainCsv.toString(), "--epochs", "2", "--layers", "4", "--output", runDir.toString());
+        assertEquals(0, t.exitCode(), t.err());
+        JsonNode columns = new ObjectMapper().readTree(runDir.resolve("model.json").toFile()).get("input_columns");
+        assertEquals("[\"x0\",\"x1\",\"x2\"]", columns.get("features").toString());
+        assertEquals("y", columns.get("label").asText());
+        Network net = ModelJson.read(runDir.resolve("model.json"));
+
+        Path shuffledCsv = dir.resolve("shuffled.csv");
+        Files.writeString(shuffledCsv, shuffled);
+        Path gz = dir.resolve("shuffled.csv.gz");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(shuffled.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        for (Path input : List.of(shuffledCsv, gz)) {
+            Path out = dir.resolve(input.getFileName() + "-pred.csv");
+            Run p = run("predict", "--model", runDir.toString(), "--data", input.toString(), "--output", out.toString());
+            assertEquals(0, p.exitCode(), p.err());
+            List<String> lines = Files.readAllLines(out);
+            assertEquals("y,note,x2,x0,x1,prediction", lines.get(0));
+            for (int i = 0; i < rows.length; i++) {
+                String[] f = lines.get(i + 1).split(",");
+                assertEquals(net.predict(new double[] {rows[i][0], rows[i][1], rows[i][2]})[0], Double.parseDouble(f[5]), 1e-12, input + " row " + i);
+            }
+        }
+        Run same = run("evaluate", "--model", runDir.toString(), "--data", trainCsv.toString());
+        Run byName = run("evaluate", "--model", runDir.toString(), "--data", shuffledCsv.toString());
+        assertEquals(0, byName.exitCode(), byName.err());
+        assertEquals(same.out(), byName.out());
+
+        Path lacking = dir.resolve("lacking.csv");
+        Files.writeString(lacking, "x1,x2,y\n1,2,3\n");
+        Path notWritten = dir.resolve("lacking-pred.csv");
+        Run refused = run("predict", "--model", runDir.toString(), "--data", lacking.toString(), "--output", notWritten.toString());
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.err().contains(lacking + " lacks the feature column 'x0' the model was trained on (its features, in order: x0, x1,"
+                + " x2; label: y)"), refused.err());
+        assertFalse(Files.exists(notWritten));
+        Run refusedEvaluate = run("evaluate", "--model", runDir.toString(), "--data", lacking.toString());
+        assertEquals(2, refusedEvaluate.exitCode());
+        assertTrue(refusedEvaluate.err().contains("lacks the feature column 'x0'"), refusedEvaluate.err());
     }
 
     /** Softmax over z = W·x + b for 2 inputs and 3 classes; W column-major. */

@@ -517,6 +517,94 @@ class DataReaderTest {
         assertEquals(expected, DataFormat.detect(path, null));
     }
 
+    @ParameterizedTest
+    @CsvSource({"a/data.csv.gz,CSV", "DATA.CSV.BZ2,CSV", "x.libsvm.gz,LIBSVM", "x.txt.bz2,LIBSVM", "part-0.snappy.parquet,PARQUET"})
+    void formatFromExtensionBeforeACompressionSuffix(String path, DataFormat expected) {
+        assertEquals(expected, DataFormat.detect(path, null));
+    }
+
+    /** Gzip and bzip2 files, as Spark's own readers take them: the rows decompressed, the header and a bad line located. */
+    @ParameterizedTest
+    @CsvSource({"gz", "bz2"})
+    void compressedCsvReadsLikeThePlainFileAndLocatesABadLine(String codec) throws IOException {
+        String csv = "x1,x2,y\n1,2,3\n4,5,6\n";
+        String path = compressed("rows.csv." + codec, csv, codec);
+        LabeledData data = DataReader.read(spark, path, DataFormat.detect(path, null), null, 0);
+        assertEquals(List.of("x1", "x2"), data.featureNames());
+        assertRows(data, new double[][] {{1, 2}, {4, 5}}, new double[] {3, 6});
+        data.release();
+
+        String bad = compressed("bad.csv." + codec, csv + "7,oops,9\n", codec);
+        BadInputException e = assertThrows(BadInputException.class, () -> DataReader.read(spark, bad, DataFormat.detect(bad, null), null, 0));
+        assertEquals(bad + " line 4, column 'x2': 'oops' is not a number; every cell below the header must be a number: fix the value"
+                + " or remove the line", e.getMessage());
+    }
+
+    @Test
+    void compressedLibsvmReadsAndLocatesABadLine() throws IOException {
+        String path = compressed("rows.libsvm.gz", "1 1:0.5 3:2\n0 2:1\n", "gz");
+        LabeledData data = DataReader.read(spark, path, DataFormat.detect(path, null), null, 3);
+        assertRows(data, new double[][] {{0.5, 0, 2}, {0, 1, 0}}, new double[] {1, 0});
+        data.release();
+        String bad = compressed("bad.libsvm.gz", "1 1:0.5\n0 3:1 2:1\n", "gz");
+        BadInputException e = assertThrows(BadInputException.class, () -> DataReader.read(spark, bad, DataFormat.detect(bad, null), null, 3));
+        assertTrue(e.getMessage().startsWith(bad + " line 2: "), e.getMessage());
+    }
+
+    /** Directories as Spark writes them (part files beside _SUCCESS and .crc files), detected from the parts, compressed or not. */
+    @Test
+    void directoriesSparkWroteAreDetectedFromTheirParts() {
+        StructType schema = new StructType().add("x1", DataTypes.DoubleType).add("y", DataTypes.DoubleType);
+        Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create(1.0, 2.0), RowFactory.create(3.0, 4.0), RowFactory.create(5.0, 6.0)),
+                schema).repartition(2);
+        String plain = dir.resolve("csv-parts").toString();
+        rows.write().option("header", true).csv(plain);
+        String gz = dir.resolve("csv-gz-parts").toString();
+        rows.write().option("header", true).option("compression", "gzip").csv(gz);
+        String parquet = dir.resolve("parquet-parts").toString();
+        rows.write().parquet(parquet);
+        for (String path : List.of(plain, gz)) {
+            assertTrue(new java.io.File(path, "_SUCCESS").exists(), path);
+            assertEquals(DataFormat.CSV, DataFormat.detect(path, null), path);
+            LabeledData data = DataReader.read(spark, path, DataFormat.detect(path, null), "y", 0);
+            assertEquals(12.0, data.frame().agg(functions.sum("label")).first().getDouble(0), path);
+            data.release();
+        }
+        assertEquals(DataFormat.PARQUET, DataFormat.detect(parquet, null));
+    }
+
+    @Test
+    void aDirectoryOfPartsOfTwoFormatsIsRefusedNamingThem() throws IOException {
+        Path mixed = Files.createDirectory(dir.resolve("mixed"));
+        Files.writeString(mixed.resolve("part-0.csv"), "u,v\n1,2\n");
+        Files.writeString(mixed.resolve("part-1.libsvm"), "1 1:2\n");
+        assertMessage(mixed + " holds files of more than one format (csv: part-0.csv, libsvm: part-1.libsvm); keep one format a directory,"
+                + " or give it with --format csv, --format libsvm, --format parquet", () -> DataFormat.detect(mixed.toString(), null));
+    }
+
+    /** A model's training columns selected by name, in their order, from a file that holds them among others. */
+    @Test
+    void csvFeaturesByNameInTrainingOrderOthersIgnored() throws IOException {
+        String path = write("named.csv", "note,x2,y,x1\nabc,2,3,1\nxyz,5,6,4\n");
+        LabeledData data = DataReader.read(spark, path, DataFormat.CSV, "y", List.of("x1", "x2"), 2, false);
+        assertEquals(List.of("x1", "x2"), data.featureNames());
+        assertRows(data, new double[][] {{1, 2}, {4, 5}}, new double[] {3, 6});
+        data.release();
+        assertMessage(path + " lacks the feature column 'x0' the model was trained on (its features, in order: x0, x1, x2); its columns:"
+                + " note, x2, y, x1; give a file with every one of them (other columns are ignored)",
+                () -> DataReader.read(spark, path, DataFormat.CSV, "y", List.of("x0", "x1", "x2"), 3, false));
+    }
+
+    private String compressed(String name, String content, String codec) throws IOException {
+        Path file = dir.resolve(name);
+        try (java.io.OutputStream raw = Files.newOutputStream(file);
+             java.io.OutputStream out = codec.equals("gz") ? new java.util.zip.GZIPOutputStream(raw)
+                     : new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(raw)) {
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+        return file.toString();
+    }
+
     @Test
     void explicitFormatWinsAndIgnoresCase() {
         assertEquals(DataFormat.PARQUET, DataFormat.detect("x.csv", "parquet"));
