@@ -72,10 +72,7 @@ public final class ModelJson {
     /** As {@link #write(Network, Path)}, with the input columns it was trained on ({@code input_columns}; null: none). */
     public static void write(Network net, InputColumns columns, Path file) throws IOException {
         ModelJsonWriter.requireWritable(net); // before the file is opened, so a refusal leaves no stub behind
-        if (columns != null && columns.features().size() != net.topology().inputSize()) {
-            throw new IllegalArgumentException(columns.features().size() + " feature names for a network of " + net.topology().inputSize()
-                    + " inputs");
-        }
+        requireFits(net, columns);
         try (OutputStream out = Files.newOutputStream(file); JsonGenerator g = WRITER.createGenerator(out)) {
             ModelJsonWriter.write(net, columns, g);
         }
@@ -83,9 +80,22 @@ public final class ModelJson {
 
     /** Writes {@code net} as UTF-8 JSON to {@code out}, flushing but not closing it. */
     public static void write(Network net, OutputStream out) throws IOException {
+        write(net, null, out);
+    }
+
+    /** As {@link #write(Network, OutputStream)}, with the input columns it was trained on (null: none). */
+    public static void write(Network net, InputColumns columns, OutputStream out) throws IOException {
         ModelJsonWriter.requireWritable(net);
+        requireFits(net, columns);
         try (JsonGenerator g = WRITER.createGenerator(out)) {
-            ModelJsonWriter.write(net, null, g);
+            ModelJsonWriter.write(net, columns, g);
+        }
+    }
+
+    private static void requireFits(Network net, InputColumns columns) {
+        if (columns != null && columns.features().size() != net.topology().inputSize()) {
+            throw new IllegalArgumentException(columns.features().size() + " feature names for a network of " + net.topology().inputSize()
+                    + " inputs");
         }
     }
 
@@ -116,6 +126,18 @@ public final class ModelJson {
             } catch (IOException e) {
                 // One exception type for every way a model cannot be loaded keeps the callers simple.
                 throw new ModelFormatException(source + ": cannot read the file: " + e, e);
+            }
+        });
+    }
+
+    /** Reads a model with the input columns it names, if any, from {@code in} (not closed). */
+    public static Saved readSaved(InputStream in, String sourceName) {
+        String source = sourceNameOrDefault(sourceName);
+        return guarded(source, () -> {
+            try {
+                return ModelJsonReader.toSaved(tree(in, source), source);
+            } catch (IOException e) {
+                throw new ModelFormatException(source + ": cannot read: " + e, e);
             }
         });
     }

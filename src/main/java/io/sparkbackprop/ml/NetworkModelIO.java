@@ -1,5 +1,6 @@
 package io.sparkbackprop.ml;
 
+import io.sparkbackprop.io.InputColumns;
 import io.sparkbackprop.io.ModelJson;
 import io.sparkbackprop.nn.Network;
 import java.io.IOException;
@@ -30,6 +31,9 @@ final class NetworkModelIO {
     interface HasNetwork extends Params {
         Network network();
 
+        /** The named columns fitted on (the features' ML attribute names, the label column), or null when unnamed. */
+        InputColumns inputColumns();
+
         /** Layer sizes, input first. */
         default int[] layers() {
             return network().topology().sizes();
@@ -42,14 +46,14 @@ final class NetworkModelIO {
 
         /** Writes the portable model.json (numpy/PyTorch friendly) to a Hadoop filesystem path. */
         default void exportJson(String path) {
-            NetworkModelIO.exportJson(network(), SparkSession.active(), path);
+            NetworkModelIO.exportJson(network(), inputColumns(), SparkSession.active(), path);
         }
     }
 
     /** Builds a model of a given uid around a network; its params are then set from the metadata. */
     @FunctionalInterface
     interface ModelFactory<M> {
-        M create(String uid, Network network);
+        M create(String uid, Network network, InputColumns columns);
     }
 
     static final class Writer extends MLWriter {
@@ -66,7 +70,7 @@ final class NetworkModelIO {
             try {
                 FileSystem fs = file.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
                 try (OutputStream out = fs.create(file, true)) {
-                    ModelJson.write(model.network(), out);
+                    ModelJson.write(model.network(), model.inputColumns(), out);
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
@@ -87,17 +91,18 @@ final class NetworkModelIO {
         public M load(String path) {
             SparkSession spark = sparkSession();
             DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, spark, type.getName());
-            M model = factory.create(metadata.uid(), readNetwork(spark, new Path(path, MODEL_FILE)));
+            ModelJson.Saved saved = readSaved(spark, new Path(path, MODEL_FILE));
+            M model = factory.create(metadata.uid(), saved.network(), saved.columns());
             metadata.getAndSetParams(model, scala.Option.empty());
             return model;
         }
     }
 
-    static Network readNetwork(SparkSession spark, Path file) {
+    static ModelJson.Saved readSaved(SparkSession spark, Path file) {
         try {
             FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
             try (InputStream in = fs.open(file)) {
-                return ModelJson.read(in, file.toString());
+                return ModelJson.readSaved(in, file.toString());
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
@@ -105,15 +110,49 @@ final class NetworkModelIO {
     }
 
     /** Writes just the portable model.json to any Hadoop filesystem path. */
-    static void exportJson(Network network, SparkSession spark, String path) {
+    static void exportJson(Network network, InputColumns columns, SparkSession spark, String path) {
         Path file = new Path(path);
         try {
             FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
             try (OutputStream out = fs.create(file, true)) {
-                ModelJson.write(network, out);
+                ModelJson.write(network, columns, out);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The names of a vector column's entries from its ML attributes (VectorAssembler's, for one), or null when the column
+     * has none or leaves any entry unnamed.
+     */
+    static java.util.List<String> attributeNames(org.apache.spark.sql.types.StructType schema, String column) {
+        org.apache.spark.ml.attribute.AttributeGroup group = org.apache.spark.ml.attribute.AttributeGroup.fromStructField(schema.apply(column));
+        if (group.attributes().isEmpty()) return null;
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (org.apache.spark.ml.attribute.Attribute a : group.attributes().get()) {
+            if (a.name().isEmpty()) return null;
+            names.add(a.name().get());
+        }
+        return new java.util.HashSet<>(names).size() == names.size() ? names : null;
+    }
+
+    /** The named columns a fit saw, for the model to keep: null when the features have no names. */
+    static InputColumns fittedColumns(org.apache.spark.sql.types.StructType schema, String featuresCol, String labelCol) {
+        java.util.List<String> names = attributeNames(schema, featuresCol);
+        if (names == null) return null;
+        return new InputColumns(names, names.contains(labelCol) ? null : labelCol);
+    }
+
+    /**
+     * Refuses features whose ML attribute names differ from those fitted on (the same columns assembled in another
+     * order, or others): the vectors would have the right size and silently mean something else.
+     */
+    static void requireSameFeatures(InputColumns fitted, org.apache.spark.sql.types.StructType schema, String featuresCol) {
+        if (fitted == null) return;
+        java.util.List<String> given = attributeNames(schema, featuresCol);
+        if (given == null || given.equals(fitted.features())) return;
+        throw new IllegalArgumentException("the features column '" + featuresCol + "' holds " + given + " but the model was fitted on "
+                + fitted.features() + ": assemble the same columns in the same order as at fit time");
     }
 }

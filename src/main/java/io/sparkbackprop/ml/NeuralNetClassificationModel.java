@@ -30,6 +30,8 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
     private String uid; // no initializer: uid() may set it while the superclass is constructed (see Uids)
     private final Network network;
     private transient NeuralNetTrainingSummary summary;
+    /** The named columns fitted on (null when the features had no names); kept in data/model.json. */
+    private io.sparkbackprop.io.InputColumns inputColumns;
 
     /**
      * An empty model, for Spark Connect's class registry only (it finds ML classes with {@code ServiceLoader}, which
@@ -70,6 +72,17 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
     @SuppressWarnings({"rawtypes", "unchecked"})
     public scala.Tuple3 findSummaryModel() {
         return super.findSummaryModel();
+    }
+
+    @Override
+    public io.sparkbackprop.io.InputColumns inputColumns() {
+        return inputColumns;
+    }
+
+    /** Set by the fit (and the reader): the columns the network was fitted on. */
+    NeuralNetClassificationModel withInputColumns(io.sparkbackprop.io.InputColumns columns) {
+        this.inputColumns = columns;
+        return this;
     }
 
     @Override
@@ -128,6 +141,7 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType checked = transformSchema(dataset.schema(), true);
+        NetworkModelIO.requireSameFeatures(inputColumns, dataset.schema(), getFeaturesCol());
         if (isDefined(thresholds()) && getThresholds().length != numClasses()) {
             throw new IllegalArgumentException("thresholds has " + getThresholds().length + " values but the model has " + numClasses()
                     + " classes: give one threshold per class");
@@ -195,7 +209,7 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
 
     @Override
     public NeuralNetClassificationModel copy(ParamMap extra) {
-        NeuralNetClassificationModel copy = new NeuralNetClassificationModel(uid(), network);
+        NeuralNetClassificationModel copy = new NeuralNetClassificationModel(uid(), network).withInputColumns(inputColumns);
         copyValues(copy, extra);
         return copy.setParent(parent());
     }
@@ -206,7 +220,8 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
     }
 
     public static MLReader<NeuralNetClassificationModel> read() {
-        return new NetworkModelIO.Reader<>(NeuralNetClassificationModel.class, NeuralNetClassificationModel::new);
+        return new NetworkModelIO.Reader<>(NeuralNetClassificationModel.class,
+                (uid, net, columns) -> new NeuralNetClassificationModel(uid, net).withInputColumns(columns));
     }
 
     public static NeuralNetClassificationModel load(String path) {

@@ -66,7 +66,8 @@ public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, N
         } finally {
             input.release();
         }
-        NeuralNetClassificationModel model = new NeuralNetClassificationModel(uid(), fitted.network());
+        NeuralNetClassificationModel model = new NeuralNetClassificationModel(uid(), fitted.network())
+                .withInputColumns(NetworkModelIO.fittedColumns(dataset.schema(), getFeaturesCol(), getLabelCol()));
         model.setSummary(fitted.summary());
         return model;
     }

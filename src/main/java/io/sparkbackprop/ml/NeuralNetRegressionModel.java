@@ -30,6 +30,8 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
     private String uid; // no initializer: uid() may set it while the superclass is constructed (see Uids)
     private final Network network;
     private transient NeuralNetTrainingSummary summary;
+    /** The named columns fitted on (null when the features had no names); kept in data/model.json. */
+    private io.sparkbackprop.io.InputColumns inputColumns;
 
     /**
      * An empty model, for Spark Connect's class registry only (it finds ML classes with {@code ServiceLoader}, which
@@ -71,6 +73,17 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
 
     public boolean isVectorOutput() {
         return (Boolean) getOrDefault(vectorOutput());
+    }
+
+    @Override
+    public io.sparkbackprop.io.InputColumns inputColumns() {
+        return inputColumns;
+    }
+
+    /** Set by the fit (and the reader): the columns the network was fitted on. */
+    NeuralNetRegressionModel withInputColumns(io.sparkbackprop.io.InputColumns columns) {
+        this.inputColumns = columns;
+        return this;
     }
 
     @Override
@@ -117,6 +130,7 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType schema = transformSchema(dataset.schema(), true);
+        NetworkModelIO.requireSameFeatures(inputColumns, dataset.schema(), getFeaturesCol());
         Dataset<Row> rows = dataset.toDF();
         if (getPredictionCol().isEmpty()) return rows;
         boolean vector = isVectorOutput();
@@ -169,7 +183,7 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
 
     @Override
     public NeuralNetRegressionModel copy(ParamMap extra) {
-        NeuralNetRegressionModel copy = new NeuralNetRegressionModel(uid(), network, isVectorOutput());
+        NeuralNetRegressionModel copy = new NeuralNetRegressionModel(uid(), network, isVectorOutput()).withInputColumns(inputColumns);
         copyValues(copy, extra);
         return copy.setParent(parent());
     }
@@ -181,7 +195,7 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
 
     public static MLReader<NeuralNetRegressionModel> read() {
         return new NetworkModelIO.Reader<>(NeuralNetRegressionModel.class,
-                (uid, net) -> new NeuralNetRegressionModel(uid, net, net.topology().outputSize() > 1));
+                (uid, net, columns) -> new NeuralNetRegressionModel(uid, net, net.topology().outputSize() > 1).withInputColumns(columns));
     }
 
     public static NeuralNetRegressionModel load(String path) {

@@ -64,7 +64,8 @@ public final class NeuralNetRegressor extends Regressor<Vector, NeuralNetRegress
         } finally {
             input.release();
         }
-        NeuralNetRegressionModel model = new NeuralNetRegressionModel(uid(), fitted.network(), vectorLabel);
+        NeuralNetRegressionModel model = new NeuralNetRegressionModel(uid(), fitted.network(), vectorLabel)
+                .withInputColumns(NetworkModelIO.fittedColumns(dataset.schema(), getFeaturesCol(), getLabelCol()));
         model.setSummary(fitted.summary());
         return model;
     }
