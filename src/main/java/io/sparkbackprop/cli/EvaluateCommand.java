@@ -123,11 +123,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                 }
             }
             return List.of(s).iterator();
-        }).reduce((a, b) -> {
-            double[] c = a.clone();
-            for (int i = 0; i < c.length; i++) c[i] += b[i];
-            return c;
-        });
+        }).collect().stream() // added in partition order, not as tasks finish: the same metrics to the last digit every run
+                .reduce(new double[size], (a, b) -> {
+                    double[] c = a.clone();
+                    for (int i = 0; i < c.length; i++) c[i] += b[i];
+                    return c;
+                });
     }
 
     private static int classOf(double y, int k, Loss loss) {

@@ -6,7 +6,8 @@ import org.apache.spark.api.java.JavaRDD;
 /**
  * Learns a {@link Scaling} (mean and population deviation per feature and, optionally, per label value)
  * from training blocks in one pass, and applies it to blocks. Sums are merged pairwise per partition
- * (Chan et al.'s parallel variance) so large offsets do not cancel catastrophically.
+ * (Chan et al.'s parallel variance) so large offsets do not cancel catastrophically, in partition order, so that the
+ * same rows in the same partitions give the same bits every run.
  */
 public final class Standardizer {
     private Standardizer() {
@@ -30,7 +31,11 @@ public final class Standardizer {
                 }
             }
             return java.util.List.of(s).iterator();
-        }).reduce((a, b) -> merge(a, b, width));
+        }).collect().stream()
+                // Merged in partition order on the driver, not as the tasks finish (reduce): the pairwise merge is not
+                // symmetric in floating point, so an order that varied run to run gave statistics, and so models, that
+                // differed in their last bits.
+                .reduce((a, b) -> merge(a, b, width)).orElse(new double[1 + 2 * width]);
         if (stats[0] == 0) throw new IllegalArgumentException("cannot standardize: the training data has no rows");
         double[] fMean = new double[numFeatures];
         double[] fStd = new double[numFeatures];
