@@ -379,7 +379,7 @@ public interface NeuralNetParams extends Params {
         p.setDefault(p.hiddenLayers(), new int[] {64, 64});
         p.setDefault(p.activation(), "relu");
         p.setDefault(p.optimizer(), "adam");
-        p.setDefault(p.stepSize(), 1e-3);
+        p.setDefault(p.stepSize(), 3e-3);
         p.setDefault(p.maxIter(), 50);
         p.setDefault(p.batchSize(), 256);
         p.setDefault(p.seed(), (long) p.getClass().getName().hashCode());
