@@ -27,7 +27,11 @@ import org.apache.spark.sql.SparkSession;
  */
 record Inputs(TrainingPipeline.Data data, Topology topology, InputColumns columns) {
 
-    static Inputs load(SparkSession spark, DataOptions data, NetworkOptions net, Network initial, long seed) {
+    /**
+     * @param initialColumns the named columns of the model to start from (null: none, or no such model): a CSV file's
+     *                       features are then selected by those names, in that order, so the weights meet their columns
+     */
+    static Inputs load(SparkSession spark, DataOptions data, NetworkOptions net, Network initial, InputColumns initialColumns, long seed) {
         data.validate();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Loss loss = initial != null ? initial.topology().loss() : net.lossFunction();
@@ -47,7 +51,9 @@ record Inputs(TrainingPipeline.Data data, Topology topology, InputColumns column
             outputs = 1;
         } else {
             DataFormat format = DataFormat.detect(data.data, data.format);
-            LabeledData read = DataReader.read(spark, data.data, format, data.label, 0, data.dropInvalid);
+            boolean byName = initialColumns != null && format == DataFormat.CSV;
+            String label = data.label != null || !byName ? data.label : initialColumns.label();
+            LabeledData read = DataReader.read(spark, data.data, format, label, byName ? initialColumns.features() : null, 0, data.dropInvalid);
             sources.add(read);
             // A CSV header names the columns; predict and evaluate will select them by these names. Other formats'
             // features are positions in a vector, checked by their number only.
@@ -56,8 +62,11 @@ record Inputs(TrainingPipeline.Data data, Topology topology, InputColumns column
             Dataset<Row> trainFrame = read.frame();
             Dataset<Row> testFrame = null;
             if (data.testData != null) {
-                LabeledData t = DataReader.read(spark, data.testData, DataFormat.detect(data.testData, data.format), data.label, features,
-                        data.dropInvalid);
+                // A CSV test file's columns are matched by name to the training file's, whatever their order.
+                DataFormat testFormat = DataFormat.detect(data.testData, data.format);
+                boolean testByName = columns != null && testFormat == DataFormat.CSV;
+                LabeledData t = DataReader.read(spark, data.testData, testFormat, testByName ? columns.label() : data.label,
+                        testByName ? columns.features() : null, features, data.dropInvalid);
                 sources.add(t);
                 if (t.numFeatures() != features) {
                     throw new IllegalArgumentException("--test-data " + data.testData + " has " + t.numFeatures() + " features but --data "

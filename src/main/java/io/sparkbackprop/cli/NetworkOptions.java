@@ -38,9 +38,15 @@ public final class NetworkOptions {
 
     /** The model to start from, or null. */
     Network initialModel() {
+        ModelJson.Saved saved = initialSaved();
+        return saved == null ? null : saved.network();
+    }
+
+    /** The model to start from with the named columns it was trained on, or null. */
+    ModelJson.Saved initialSaved() {
         if (initModel == null) return null;
         if (!Files.isRegularFile(initModel)) throw new IllegalArgumentException("--init-model " + initModel + ": no such file");
-        return ModelJson.read(initModel);
+        return ModelJson.readSaved(initModel);
     }
 
     Optional<Initializer> initializer() {

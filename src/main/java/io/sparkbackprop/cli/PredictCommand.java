@@ -116,10 +116,12 @@ public final class PredictCommand implements Callable<Integer> {
                     }
                     List<Integer> features = new ArrayList<>();
                     if (columns != null) {
-                        // By name, in the training order; the label and any other column are simply not features.
-                        List<String> missing = columns.missingFrom(names);
+                        // By name, in the training order; the label and any other column are simply not features. The
+                        // names trimmed, as train's reader trims a header's cells ("x1, x2" names x2, not " x2").
+                        List<String> trimmed = names.stream().map(String::trim).toList();
+                        List<String> missing = columns.missingFrom(trimmed);
                         if (!missing.isEmpty()) throw columns.lacking(path, missing);
-                        for (String f : columns.features()) features.add(names.indexOf(f));
+                        for (String f : columns.features()) features.add(trimmed.indexOf(f));
                     } else {
                         for (int i = 0; i < names.size(); i++) if (!names.get(i).equals(label)) features.add(i);
                         if (label == null && features.size() == n + 1) features.remove(features.size() - 1); // the label, as in train

@@ -107,7 +107,8 @@ public final class TrainCommand implements Callable<Integer> {
         Path target = output != null ? output : OutputDirectory.freshRunDirectory(Paths.get("runs"), Clock.systemDefaultZone());
         OutputDirectory.checkWritable(target, overwrite);
         checkpoint.validate();
-        Network initial = network.initialModel();
+        io.sparkbackprop.io.ModelJson.Saved initialSaved = network.initialSaved();
+        Network initial = initialSaved == null ? null : initialSaved.network();
 
         SparkSession spark = SparkSession.builder().config(master.conf("spark-backprop train")).getOrCreate();
         try {
@@ -116,7 +117,8 @@ public final class TrainCommand implements Callable<Integer> {
             // A checkpoint fixes the topology (and the classes) as a model to start from would: resuming needs only the
             // same data and run options, not the network options again.
             Checkpoints.Saved saved = checkpoint.resume ? TrainingPipeline.resumePoint(checkpoints) : null;
-            Inputs inputs = Inputs.load(spark, data, network, saved != null ? saved.network() : initial, seed);
+            Inputs inputs = Inputs.load(spark, data, network, saved != null ? saved.network() : initial,
+                    saved == null && initialSaved != null ? initialSaved.columns() : null, seed);
             Topology topology = inputs.topology();
             // The bar first: it wipes itself before the epoch's log line.
             TrainingListener progress = TrainingListener.all(ProgressBar.onTerminal(), new ProgressLog(logEvery));

@@ -60,7 +60,8 @@ final class CsvRowParser implements Serializable {
             label = names.indexOf(labelName);
             if (label < 0) {
                 throw new BadInputException("label column '" + labelName + "' is not in the header of "
-                        + InputFiles.display(new Path(header.file())) + "; its columns are: " + String.join(", ", names));
+                        + InputFiles.display(new Path(header.file())) + "; its columns are: " + String.join(", ", names)
+                        + " (--label names the label column)");
             }
         }
         if (featureNames == null) {

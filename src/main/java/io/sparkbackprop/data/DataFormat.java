@@ -13,7 +13,7 @@ public enum DataFormat {
     CSV, LIBSVM, PARQUET;
 
     /** What Spark's readers and Hadoop decompress by the file name: the format is the extension before it. */
-    private static final java.util.List<String> COMPRESSED = java.util.List.of(".gz", ".bz2", ".deflate", ".zst", ".lz4");
+    private static final java.util.List<String> COMPRESSED = java.util.List.of(".gz", ".bz2");
 
     /**
      * {@code explicit} (a --format value, may be null) wins; otherwise the name decides, a compression suffix (.gz,
@@ -30,6 +30,10 @@ public enum DataFormat {
         DataFormat parts = ofParts(path);
         if (parts != null) return parts;
         if (!InputFiles.exists(InputFiles.activeConf(), path)) throw InputFiles.notFound(path);
+        if (isDirectoryWithoutData(path)) {
+            throw new BadInputException(path + " is a directory without data files (only bookkeeping such as _SUCCESS, or nothing):"
+                    + " nothing to read");
+        }
         throw new BadInputException("cannot tell the format of " + path + " from its name (expected .csv, .libsvm, .svm, .txt or "
                 + ".parquet, optionally compressed as .gz or .bz2, or a directory of such part files): give it with " + choices());
     }
@@ -47,6 +51,16 @@ public enum DataFormat {
         if (name.endsWith(".libsvm") || name.endsWith(".svm") || name.endsWith(".txt")) return LIBSVM;
         if (name.endsWith(".parquet")) return PARQUET;
         return null;
+    }
+
+    private static boolean isDirectoryWithoutData(String path) {
+        Path dir = new Path(path);
+        try {
+            FileSystem fs = dir.getFileSystem(InputFiles.activeConf());
+            return fs.getFileStatus(dir).isDirectory() && fs.listStatus(dir, InputFiles::visible).length == 0;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** A directory's format from its visible files' names (bookkeeping such as _SUCCESS or .crc files aside), or null. */

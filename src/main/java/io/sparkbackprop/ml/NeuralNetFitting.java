@@ -66,7 +66,7 @@ final class NeuralNetFitting {
         Checkpoints checkpoints = checkpointing ? new Checkpoints(p.getCheckpointDir(), sc.hadoopConfiguration()) : null;
         String noRows = testRows == null ? null : " (every row is marked by " + validationCol + ")";
         TrainingPipeline.Outcome run = new TrainingPipeline(sc, topology, config(p))
-                .startFrom(initialNetwork(p, df, topology))
+                .startFrom(initialNetwork(p, df, featuresCol, topology))
                 .startWeights(p.isDefined(p.initialWeights()) && p.getInitialWeights() != null ? p.getInitialWeights().toArray() : null)
                 .initializer(p.initializer())
                 .standardize(p.getStandardization(), scaleLabels)
@@ -106,7 +106,7 @@ final class NeuralNetFitting {
         return b.output(outputs, loss);
     }
 
-    private static Network initialNetwork(NeuralNetParams p, Dataset<Row> df, Topology topology) {
+    private static Network initialNetwork(NeuralNetParams p, Dataset<Row> df, String featuresCol, Topology topology) {
         if (!p.isDefined(p.initialModel()) || p.getInitialModel() == null || p.getInitialModel().isEmpty()) return null;
         String path = p.getInitialModel();
         Network net;
@@ -114,7 +114,10 @@ final class NeuralNetFitting {
             Path file = new Path(path);
             FileSystem fs = file.getFileSystem(df.sparkSession().sparkContext().hadoopConfiguration());
             try (InputStream in = fs.open(file)) {
-                net = ModelJson.read(in, path);
+                ModelJson.Saved saved = ModelJson.readSaved(in, path);
+                // Its weights belong to its columns: features assembled in another order would meet the wrong weights.
+                NetworkModelIO.requireSameFeatures(saved.columns(), df.schema(), featuresCol);
+                net = saved.network();
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("initialModel " + path + " cannot be read: " + e.getMessage(), e);

@@ -224,7 +224,8 @@ public interface NeuralNetParams extends Params {
     }
 
     default Param<Vector> initialWeights() {
-        return new Param<>(this, "initialWeights", "flat initial weights (per layer W column-major, then b)");
+        return new Param<>(this, "initialWeights", "flat initial weights (per layer W column-major, then b); "
+                + "with standardization on (the default) the first layer meets standardized features");
     }
 
     default IntParam aggregationDepth() {

@@ -8,7 +8,8 @@ public class DivergenceException extends RuntimeException {
     public DivergenceException(int epoch, int step, String what, double lastGoodLoss, double learningRate) {
         super("training diverged at epoch " + epoch + ", step " + step + ": " + what
                 + (Double.isNaN(lastGoodLoss) ? "" : " (last finite batch loss " + lastGoodLoss + ")")
-                + ". Try a lower --learning-rate than " + learningRate + ", or --standardize the data.");
+                + ". Try a lower --learning-rate than " + learningRate + ", or scale the data (--standardize, on by default, and "
+                + "--standardize-label for a label of large magnitude).");
         this.epoch = epoch;
         this.step = step;
     }

@@ -203,6 +203,30 @@ class TrainingCommandsTest {
         assertEquals(0, byName.exitCode(), byName.err());
         assertEquals(same.out(), byName.out());
 
+        // A header with spaces after its commas names the same columns (train trims them; so does predict).
+        Path spaced = dir.resolve("spaced.csv");
+        Files.writeString(spaced, "x2, y, x0, x1\n" + rows[0][2] + ", " + rows[0][3] + ", " + rows[0][0] + ", " + rows[0][1] + "\n");
+        Path spacedOut = dir.resolve("spaced-pred.csv");
+        Run fromSpaced = run("predict", "--model", runDir.toString(), "--data", spaced.toString(), "--output", spacedOut.toString());
+        assertEquals(0, fromSpaced.exitCode(), fromSpaced.err());
+        String[] spacedRow = Files.readAllLines(spacedOut).get(1).split(",");
+        assertEquals(net.predict(new double[] {rows[0][0], rows[0][1], rows[0][2]})[0], Double.parseDouble(spacedRow[4]), 1e-12);
+
+        // train's --test-data and --init-model match by name too: the shuffled file gives the same test losses and the same
+        // continued model as the file in the training order.
+        List<double[]> weights = new ArrayList<>();
+        List<List<EpochRecord>> histories = new ArrayList<>();
+        for (Path other : List.of(trainCsv, shuffledCsv)) {
+            Path continued = dir.resolve("continued-" + other.getFileName());
+            Run c = run("train", "--data", other.toString(), "--init-model", runDir.resolve("model.json").toString(), "--test-data",
+                    other.toString(), "--epochs", "1", "--output", continued.toString());
+            assertEquals(0, c.exitCode(), c.err());
+            weights.add(ModelJson.read(continued.resolve("model.json")).weights());
+            histories.add(HistoryCsv.read(continued.resolve("history.csv")));
+        }
+        assertArrayEquals(weights.get(0), weights.get(1), 0.0);
+        assertEquals(histories.get(0).get(0).testLoss(), histories.get(1).get(0).testLoss(), 0.0);
+
         Path lacking = dir.resolve("lacking.csv");
         Files.writeString(lacking, "x1,x2,y\n1,2,3\n");
         Path notWritten = dir.resolve("lacking-pred.csv");
