@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -28,6 +29,12 @@ class AppJarIT {
     private static final Path JAR = Path.of(System.getProperty("app.jar", "target/spark-backprop-0.1.0-SNAPSHOT.jar"));
     private static final Path BENCH_JAR = Path.of(System.getProperty("bench.jar", "target/spark-backprop-0.1.0-SNAPSHOT-bench.jar"));
 
+    /** The ServiceLoader files the jar may hold (Spark Connect finds our ML classes through them), with their contents. */
+    private static final Map<String, List<String>> SERVICES = Map.of(
+            "META-INF/services/org.apache.spark.ml.Estimator", List.of("io.sparkbackprop.ml.NeuralNetRegressor", "io.sparkbackprop.ml.NeuralNetClassifier"),
+            "META-INF/services/org.apache.spark.ml.Transformer",
+            List.of("io.sparkbackprop.ml.NeuralNetRegressionModel", "io.sparkbackprop.ml.NeuralNetClassificationModel"));
+
     @Test
     void theJarHoldsOnlyTheProjectsClassesWithPicocliRelocated() throws IOException {
         List<String> foreign = new ArrayList<>();
@@ -36,10 +43,18 @@ class AppJarIT {
                 String n = e.getName();
                 boolean ours = n.startsWith("io/sparkbackprop/") || n.equals("io/") || n.equals("META-INF/")
                         || n.equals("META-INF/MANIFEST.MF") || n.startsWith("META-INF/maven/io.sparkbackprop/")
-                        || n.equals("META-INF/maven/");
+                        || n.equals("META-INF/maven/") || n.equals("META-INF/services/") || SERVICES.containsKey(n);
                 if (!ours && !n.startsWith("org/bytedeco/") && !n.equals("org/")) foreign.add(n);
             }
             assertEquals(List.of(), foreign, "entries outside io/sparkbackprop (Spark, Scala, unrelocated libraries, services)");
+            // The only services are our own registrations for Spark Connect, listing our classes and nothing a dependency added.
+            for (Map.Entry<String, List<String>> service : SERVICES.entrySet()) {
+                try (InputStream in = jar.getInputStream(jar.getEntry(service.getKey()))) {
+                    List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::trim)
+                            .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+                    assertEquals(service.getValue(), lines, service.getKey());
+                }
+            }
             // Of OpenBLAS, the library netlib loads and what it links against; no Java bindings, no headers, no JNI glue.
             List<String> openblas = Collections.list(jar.entries()).stream().map(JarEntry::getName)
                     .filter(n -> n.startsWith("org/bytedeco/") && !n.endsWith("/")).sorted().toList();
