@@ -1,9 +1,7 @@
 package io.sparkbackprop.cli;
 
 import io.sparkbackprop.data.DataFormat;
-import io.sparkbackprop.data.DataReader;
 import io.sparkbackprop.data.LabeledData;
-import io.sparkbackprop.io.InputColumns;
 import io.sparkbackprop.io.ModelJson;
 import io.sparkbackprop.nn.Loss;
 import io.sparkbackprop.nn.Network;
@@ -58,7 +56,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelJson.Saved saved = ModelFiles.readSaved(model);
         Network net = saved.network();
-        InputColumns columns = saved.columns();
         Topology t = net.topology();
         if (t.loss() != Loss.CROSS_ENTROPY && t.outputSize() != 1) {
             throw new IllegalArgumentException("evaluate reads one label per row, but this model has " + t.outputSize() + " outputs");
@@ -66,10 +63,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         SparkSession spark = SparkSession.builder().config(master.conf("spark-backprop evaluate")).getOrCreate();
         try {
             // A model that knows its columns reads them by name (and its label, unless --label names another).
-            DataFormat detected = DataFormat.detect(data, format);
-            boolean byName = columns != null && detected == DataFormat.CSV;
-            String labelColumn = label != null ? label : byName ? columns.label() : null;
-            LabeledData d = DataReader.read(spark, data, detected, labelColumn, byName ? columns.features() : null, t.inputSize(), false);
+            LabeledData d = Inputs.readFor(saved.columns(), spark, data, DataFormat.detect(data, format), label, t.inputSize(), false);
             double[] stats = stats(spark, d, net);
             PrintWriter out = spec.commandLine().getOut();
             out.print(t.loss() == Loss.MSE ? regressionReport(stats) : classificationReport(stats, classes(t)));

@@ -51,9 +51,7 @@ record Inputs(TrainingPipeline.Data data, Topology topology, InputColumns column
             outputs = 1;
         } else {
             DataFormat format = DataFormat.detect(data.data, data.format);
-            boolean byName = initialColumns != null && format == DataFormat.CSV;
-            String label = data.label != null || !byName ? data.label : initialColumns.label();
-            LabeledData read = DataReader.read(spark, data.data, format, label, byName ? initialColumns.features() : null, 0, data.dropInvalid);
+            LabeledData read = readFor(initialColumns, spark, data.data, format, data.label, 0, data.dropInvalid);
             sources.add(read);
             // A CSV header names the columns; predict and evaluate will select them by these names. Other formats'
             // features are positions in a vector, checked by their number only.
@@ -63,10 +61,8 @@ record Inputs(TrainingPipeline.Data data, Topology topology, InputColumns column
             Dataset<Row> testFrame = null;
             if (data.testData != null) {
                 // A CSV test file's columns are matched by name to the training file's, whatever their order.
-                DataFormat testFormat = DataFormat.detect(data.testData, data.format);
-                boolean testByName = columns != null && testFormat == DataFormat.CSV;
-                LabeledData t = DataReader.read(spark, data.testData, testFormat, testByName ? columns.label() : data.label,
-                        testByName ? columns.features() : null, features, data.dropInvalid);
+                LabeledData t = readFor(columns, spark, data.testData, DataFormat.detect(data.testData, data.format), data.label, features,
+                        data.dropInvalid);
                 sources.add(t);
                 if (t.numFeatures() != features) {
                     throw new IllegalArgumentException("--test-data " + data.testData + " has " + t.numFeatures() + " features but --data "
@@ -95,6 +91,18 @@ record Inputs(TrainingPipeline.Data data, Topology topology, InputColumns column
         String where = data.data == null ? null : " in " + data.data;
         Runnable release = () -> sources.forEach(LabeledData::release);
         return new Inputs(new TrainingPipeline.Data(train, test, release, where), topology, columns);
+    }
+
+    /**
+     * A labelled file read for a model that may name its columns ({@code columns}, null: it does not): a CSV file's features
+     * selected by those names, in their order, and its label too unless {@code label} names one; any other file as
+     * {@link DataReader} reads it.
+     */
+    static LabeledData readFor(InputColumns columns, SparkSession spark, String path, DataFormat format, String label, int numFeatures,
+                               boolean dropInvalid) {
+        boolean byName = columns != null && format == DataFormat.CSV;
+        return DataReader.read(spark, path, format, label != null || !byName ? label : columns.label(), byName ? columns.features() : null,
+                numFeatures, dropInvalid);
     }
 
     /** A model being continued knows k classes: every label must be one of 0..k−1. */

@@ -1,6 +1,7 @@
 package io.sparkbackprop.cli;
 
 import io.sparkbackprop.data.DataFormat;
+import io.sparkbackprop.data.DataReader;
 import io.sparkbackprop.io.InputColumns;
 import io.sparkbackprop.io.ModelJson;
 import io.sparkbackprop.nn.Loss;
@@ -119,8 +120,7 @@ public final class PredictCommand implements Callable<Integer> {
                         // By name, in the training order; the label and any other column are simply not features. The
                         // names trimmed, as train's reader trims a header's cells ("x1, x2" names x2, not " x2").
                         List<String> trimmed = names.stream().map(String::trim).toList();
-                        List<String> missing = columns.missingFrom(trimmed);
-                        if (!missing.isEmpty()) throw columns.lacking(path, missing);
+                        DataReader.requireColumns(path, columns.features(), columns.label(), trimmed);
                         for (String f : columns.features()) features.add(trimmed.indexOf(f));
                     } else {
                         for (int i = 0; i < names.size(); i++) if (!names.get(i).equals(label)) features.add(i);

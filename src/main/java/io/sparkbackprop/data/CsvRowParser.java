@@ -68,13 +68,7 @@ final class CsvRowParser implements Serializable {
             int skip = label;
             return new CsvRowParser(header, label, java.util.stream.IntStream.range(0, names.size()).filter(c -> c != skip).toArray(), null);
         }
-        List<String> missing = featureNames.stream().filter(f -> !names.contains(f)).toList();
-        if (!missing.isEmpty()) {
-            throw new BadInputException(InputFiles.display(new Path(header.file())) + " lacks the feature column" + (missing.size() == 1 ? " " : "s ")
-                    + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList()) + " the model was trained on (its features, in order: "
-                    + String.join(", ", featureNames) + "); its columns: " + String.join(", ", names)
-                    + "; give a file with every one of them (other columns are ignored)");
-        }
+        DataReader.requireColumns(InputFiles.display(new Path(header.file())), featureNames, names.get(label), names);
         if (featureNames.contains(names.get(label))) {
             throw new BadInputException("the label column '" + names.get(label) + "' of " + InputFiles.display(new Path(header.file()))
                     + " is one of the model's features; name the label with --label");

@@ -30,10 +30,6 @@ public enum DataFormat {
         DataFormat parts = ofParts(path);
         if (parts != null) return parts;
         if (!InputFiles.exists(InputFiles.activeConf(), path)) throw InputFiles.notFound(path);
-        if (isDirectoryWithoutData(path)) {
-            throw new BadInputException(path + " is a directory without data files (only bookkeeping such as _SUCCESS, or nothing):"
-                    + " nothing to read");
-        }
         throw new BadInputException("cannot tell the format of " + path + " from its name (expected .csv, .libsvm, .svm, .txt or "
                 + ".parquet, optionally compressed as .gz or .bz2, or a directory of such part files): give it with " + choices());
     }
@@ -53,29 +49,28 @@ public enum DataFormat {
         return null;
     }
 
-    private static boolean isDirectoryWithoutData(String path) {
-        Path dir = new Path(path);
-        try {
-            FileSystem fs = dir.getFileSystem(InputFiles.activeConf());
-            return fs.getFileStatus(dir).isDirectory() && fs.listStatus(dir, InputFiles::visible).length == 0;
-        } catch (IOException | IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    /** A directory's format from its visible files' names (bookkeeping such as _SUCCESS or .crc files aside), or null. */
+    /**
+     * A directory's format from its visible files' names (bookkeeping such as _SUCCESS or .crc files aside), or null;
+     * a directory with no visible file is refused as holding nothing to read.
+     */
     private static DataFormat ofParts(String path) {
         Path dir = new Path(path);
-        java.util.Map<DataFormat, String> seen = new java.util.EnumMap<>(DataFormat.class);
+        FileStatus[] children;
         try {
             FileSystem fs = dir.getFileSystem(InputFiles.activeConf());
             if (!fs.getFileStatus(dir).isDirectory()) return null;
-            for (FileStatus child : fs.listStatus(dir, InputFiles::visible)) {
-                DataFormat f = child.isFile() ? byExtension(child.getPath().getName()) : null;
-                if (f != null) seen.putIfAbsent(f, child.getPath().getName());
-            }
+            children = fs.listStatus(dir, InputFiles::visible);
         } catch (IOException | IllegalArgumentException e) {
             return null;
+        }
+        if (children.length == 0) {
+            throw new BadInputException(path + " is a directory without data files (only bookkeeping such as _SUCCESS, or nothing):"
+                    + " nothing to read");
+        }
+        java.util.Map<DataFormat, String> seen = new java.util.EnumMap<>(DataFormat.class);
+        for (FileStatus child : children) {
+            DataFormat f = child.isFile() ? byExtension(child.getPath().getName()) : null;
+            if (f != null) seen.putIfAbsent(f, child.getPath().getName());
         }
         if (seen.size() > 1) {
             throw new BadInputException(path + " holds files of more than one format (" + seen.entrySet().stream()

@@ -36,6 +36,19 @@ public final class DataReader {
     }
 
     /**
+     * Refuses a file whose {@code available} columns lack any of a model's feature columns (in its training order), naming
+     * the missing ones, the model's columns and label (null: not named) and the file's; returns quietly otherwise.
+     */
+    public static void requireColumns(String where, List<String> features, String label, List<String> available) {
+        List<String> missing = features.stream().filter(f -> !available.contains(f)).toList();
+        if (missing.isEmpty()) return;
+        throw new BadInputException(where + " lacks the feature column" + (missing.size() == 1 ? " " : "s ")
+                + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList()) + " the model was trained on (its features, in order: "
+                + String.join(", ", features) + (label == null ? "" : "; label: " + label) + "); its columns: " + String.join(", ", available)
+                + "; give a file with every one of them (other columns are ignored)");
+    }
+
+    /**
      * As above, a CSV file's features selected by name: {@code featureNames} (a model's training columns, in order;
      * null: every column but the label) must all be in the header, which may hold others; other formats ignore them.
      */

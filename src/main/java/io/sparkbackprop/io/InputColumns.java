@@ -17,17 +17,4 @@ public record InputColumns(List<String> features, String label) implements Seria
             throw new IllegalArgumentException("the label column '" + label + "' is also named as a feature");
         }
     }
-
-    /** The features of {@code available} that are missing, in training order. */
-    public List<String> missingFrom(List<String> available) {
-        return features.stream().filter(f -> !available.contains(f)).toList();
-    }
-
-    /** The refusal when {@code where} lacks some of them: which ones, and what the model was trained on. */
-    public IllegalArgumentException lacking(String where, List<String> missing) {
-        return new IllegalArgumentException(where + " lacks " + (missing.size() == 1 ? "the feature column " : "the feature columns ")
-                + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList()) + " the model was trained on (its features, in order: "
-                + String.join(", ", features) + (label == null ? "" : "; label: " + label)
-                + "); give a file with every one of them (other columns are ignored); nothing was written");
-    }
 }

@@ -144,14 +144,7 @@ public final class ModelJson {
 
     /** Reads a model from {@code in} (not closed); {@code sourceName} names it in error messages. */
     public static Network read(InputStream in, String sourceName) {
-        String source = sourceNameOrDefault(sourceName);
-        return guarded(source, () -> {
-            try {
-                return ModelJsonReader.toNetwork(tree(in, source), source);
-            } catch (IOException e) {
-                throw new ModelFormatException(source + ": cannot read: " + e, e);
-            }
-        });
+        return readSaved(in, sourceName).network();
     }
 
     public static Network fromJson(String json, String sourceName) {
@@ -159,7 +152,7 @@ public final class ModelJson {
         return guarded(source, () -> {
             if (json == null) throw new ModelFormatException(source + ": no JSON text (null)");
             try {
-                return ModelJsonReader.toNetwork(READER.readTree(json), source);
+                return ModelJsonReader.toSaved(READER.readTree(json), source).network();
             } catch (JsonProcessingException e) {
                 throw ModelJsonReader.malformed(source, e);
             }

@@ -23,10 +23,6 @@ final class ModelJsonReader {
         this.source = source;
     }
 
-    static Network toNetwork(JsonNode root, String source) {
-        return new ModelJsonReader(source).network(root);
-    }
-
     static ModelJson.Saved toSaved(JsonNode root, String source) {
         ModelJsonReader reader = new ModelJsonReader(source);
         Network net = reader.network(root);

@@ -590,7 +590,7 @@ class DataReaderTest {
         assertEquals(List.of("x1", "x2"), data.featureNames());
         assertRows(data, new double[][] {{1, 2}, {4, 5}}, new double[] {3, 6});
         data.release();
-        assertMessage(path + " lacks the feature column 'x0' the model was trained on (its features, in order: x0, x1, x2); its columns:"
+        assertMessage(path + " lacks the feature column 'x0' the model was trained on (its features, in order: x0, x1, x2; label: y); its columns:"
                 + " note, x2, y, x1; give a file with every one of them (other columns are ignored)",
                 () -> DataReader.read(spark, path, DataFormat.CSV, "y", List.of("x0", "x1", "x2"), 3, false));
     }
