@@ -1,5 +1,6 @@
 package io.sparkbackprop.cli;
 
+import io.sparkbackprop.data.FeatureStorage;
 import picocli.CommandLine.Option;
 
 /** Where the rows come from and how they are split and scaled. */
@@ -55,7 +56,24 @@ public final class DataOptions {
     @Option(names = "--block-size", defaultValue = "4096", description = "Rows per cached block (its rows are multiplied --chunk-size at a time). Default: ${DEFAULT-VALUE}")
     int blockSize;
 
+    @Option(names = "--num-features", defaultValue = "0", paramLabel = "N", description = "LIBSVM: the number of features "
+            + "(indices 1..N); 0 takes the largest index in --data, which may fall short of the data's true width (a hashed "
+            + "space of 2^18 whose last buckets are empty, say). Default: ${DEFAULT-VALUE}")
+    int numFeatures;
+
+    @Option(names = "--feature-storage", defaultValue = "auto", paramLabel = "auto|dense|sparse", description = "How cached "
+            + "blocks hold the features: auto keeps dense input dense and stores sparse rows (LIBSVM) as compressed rows when "
+            + "under a tenth of a block's values are nonzero; dense or sparse force one. The model learned is the same. "
+            + "Default: ${DEFAULT-VALUE}")
+    String featureStorage;
+
+    FeatureStorage storage() {
+        return FeatureStorage.of(featureStorage);
+    }
+
     void validate() {
+        storage();
+        if (numFeatures < 0) throw new IllegalArgumentException("--num-features must be 0 (the largest index) or positive, got " + numFeatures);
         if (!(testFraction >= 0 && testFraction < 1)) {
             throw new IllegalArgumentException("--test-fraction must be in [0, 1), got " + testFraction);
         }

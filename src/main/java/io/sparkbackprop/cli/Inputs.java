@@ -51,7 +51,9 @@ record Inputs(TrainingPipeline.Data data, Topology topology, InputColumns column
             outputs = 1;
         } else {
             DataFormat format = DataFormat.detect(data.data, data.format);
-            LabeledData read = readFor(initialColumns, spark, data.data, format, data.label, 0, data.dropInvalid);
+            // A model to continue fixes the width (its LIBSVM indices go up to its inputs), else --num-features, else the data.
+            int width = initial != null && format != DataFormat.CSV ? initial.topology().inputSize() : data.numFeatures;
+            LabeledData read = readFor(initialColumns, spark, data.data, format, data.label, width, data.dropInvalid);
             sources.add(read);
             // A CSV header names the columns; predict and evaluate will select them by these names. Other formats'
             // features are positions in a vector, checked by their number only.
@@ -80,8 +82,9 @@ record Inputs(TrainingPipeline.Data data, Topology topology, InputColumns column
                 if (testFrame != null) checkClasses(testFrame, outputs, data.testData != null ? data.testData : data.data);
             }
             int labelWidth = loss.labelWidth(outputs);
-            train = Blocks.fromDataFrame(trainFrame, "features", "label", features, labelWidth, data.blockSize);
-            test = testFrame == null ? null : Blocks.fromDataFrame(testFrame, "features", "label", features, labelWidth, data.blockSize);
+            train = Blocks.fromDataFrame(trainFrame, "features", "label", null, features, labelWidth, data.blockSize, data.storage());
+            test = testFrame == null ? null
+                    : Blocks.fromDataFrame(testFrame, "features", "label", null, features, labelWidth, data.blockSize, data.storage());
         }
         Topology topology = initial != null ? initial.topology() : net.topology(features, outputs);
         if (topology.inputSize() != features) {

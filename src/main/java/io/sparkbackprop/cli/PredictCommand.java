@@ -84,7 +84,17 @@ public final class PredictCommand implements Callable<Integer> {
             Input in = Input.read(spark, data, DataFormat.detect(data, format), label, net.topology().inputSize(), saved.columns());
             SingleFileOutput.check(in.frame(), output, overwrite);
             Dataset<Row> predicted = predict(in, net, outFormat.equals("csv"));
-            SingleFileOutput.write(predicted, outFormat, output, overwrite);
+            try {
+                SingleFileOutput.write(predicted, outFormat, output, overwrite);
+            } catch (Exception failure) { // a failed job's SparkException is checked in Java's eyes
+                // Spark's LIBSVM source names neither file nor line (an index beyond the model's inputs, say): find the line.
+                if (DataFormat.detect(data, format) == DataFormat.LIBSVM) {
+                    java.util.Optional<io.sparkbackprop.data.BadInputException> bad =
+                            io.sparkbackprop.data.DataReader.libsvmProblem(spark, data, net.topology().inputSize());
+                    if (bad.isPresent()) throw bad.get();
+                }
+                throw failure;
+            }
             spec.commandLine().getOut().println("wrote predictions for " + data + " to " + output);
             return 0;
         } finally {

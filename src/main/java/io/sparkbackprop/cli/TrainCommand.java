@@ -90,6 +90,12 @@ public final class TrainCommand implements Callable<Integer> {
             + "twice as fast; weights, optimizer, evaluation and model stay double). Default: ${DEFAULT-VALUE}")
     Precision precision;
 
+    @Option(names = "--sparse-updates", defaultValue = "lazy", paramLabel = "lazy|exact",
+            description = "On sparse input (under a tenth of the values nonzero): lazy updates only the first layer's columns a "
+            + "step's rows touch, with their optimizer slots, and ships only those to the executors; exact updates every weight "
+            + "every step, as on dense input (full weights broadcast per step). Default: ${DEFAULT-VALUE}")
+    String sparseUpdates;
+
     @Option(names = "--output", description = "Directory for model.json, history.csv, history.json and loss.png. Default: a new runs/<timestamp> folder.")
     Path output;
 
@@ -102,7 +108,8 @@ public final class TrainCommand implements Callable<Integer> {
         double lr = learningRate != null ? learningRate : kind.defaultLearningRate();
         TrainingConfig config = training.apply(TrainingConfig.defaults().withEpochs(epochs).withBatchSize(batchSize).withOptimizer(kind)
                 .withLearningRate(lr).withSeed(seed).withEvalEvery(evalEvery).withAggregationDepth(aggregationDepth)
-                .withLogEvery(logEvery).withChunkSize(chunkSize).withPrecision(precision));
+                .withLogEvery(logEvery).withChunkSize(chunkSize).withPrecision(precision)
+                .withSparseUpdates(sparseUpdates));
         java.time.Instant started = java.time.Instant.now();
         Path target = output != null ? output : OutputDirectory.freshRunDirectory(Paths.get("runs"), Clock.systemDefaultZone());
         OutputDirectory.checkWritable(target, overwrite);

@@ -2,6 +2,7 @@ package io.sparkbackprop.data;
 
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,6 +30,12 @@ public final class Blocks {
      */
     public static JavaRDD<Block> fromDataFrame(Dataset<Row> df, String featuresCol, String labelCol, String weightCol,
                                                int numFeatures, int labelWidth, int capacity) {
+        return fromDataFrame(df, featuresCol, labelCol, weightCol, numFeatures, labelWidth, capacity, FeatureStorage.AUTO);
+    }
+
+    /** As above, with the blocks' {@link FeatureStorage}: sparse vectors are never made dense unless it says so. */
+    public static JavaRDD<Block> fromDataFrame(Dataset<Row> df, String featuresCol, String labelCol, String weightCol,
+                                               int numFeatures, int labelWidth, int capacity, FeatureStorage storage) {
         boolean weighted = weightCol != null && !weightCol.isEmpty();
         DataType labelType = df.schema().apply(labelCol).dataType();
         boolean numericLabel = labelType instanceof NumericType;
@@ -67,8 +74,11 @@ public final class Blocks {
                                 + "; weights must be finite and non-negative");
                     }
                 }
+                if (v instanceof SparseVector sv && storage != FeatureStorage.DENSE) {
+                    return new BlockStacker.Row(sv.values(), sv.indices(), label, weight);
+                }
                 return new BlockStacker.Row(v.toArray(), label, weight);
             }
-        }, numFeatures, labelWidth, capacity, weighted));
+        }, numFeatures, labelWidth, capacity, weighted, storage));
     }
 }

@@ -8,34 +8,34 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Spark SQL functions that make a source's feature vectors dense and its labels doubles, failing on the
- * values training cannot use (nulls, wrong sizes, NaN, infinities) rather than passing them on.
+ * Spark SQL functions that check a source's feature vectors (dense ones kept dense, sparse ones kept sparse) and
+ * make its labels doubles, failing on the values training cannot use (nulls, wrong sizes, NaN, infinities) rather
+ * than passing them on.
  */
 final class CheckedColumns {
     private CheckedColumns() {
     }
 
-    static UserDefinedFunction denseFeatures(String source, String column, int numFeatures) {
-        return denseFeatures(source, column, numFeatures, false);
-    }
-
     /** @param dropInvalid give null (for the caller to filter out) instead of failing on NaN or infinite values */
-    static UserDefinedFunction denseFeatures(String source, String column, int numFeatures, boolean dropInvalid) {
+    static UserDefinedFunction checkedFeatures(String source, String column, int numFeatures, boolean dropInvalid) {
         UDF1<Vector, Vector> dense = v -> {
             if (v == null) throw new BadInputException(source + ": column '" + column + "' has a null (missing) vector");
             if (v.size() != numFeatures) {
                 throw new BadInputException(source + ": column '" + column + "' has a vector of size " + v.size()
                         + " where " + numFeatures + " features are expected; all rows must have the same number of features");
             }
-            double[] values = v.toArray();
+            // A sparse vector's values are its nonzeros: checked without making it dense.
+            boolean sparse = v instanceof org.apache.spark.ml.linalg.SparseVector;
+            double[] values = sparse ? ((org.apache.spark.ml.linalg.SparseVector) v).values() : v.toArray();
             for (int i = 0; i < values.length; i++) {
                 if (!Double.isFinite(values[i])) {
                     if (dropInvalid) return null;
+                    int feature = sparse ? ((org.apache.spark.ml.linalg.SparseVector) v).indices()[i] : i;
                     throw new BadInputException(source + ": column '" + column + "' has " + values[i] + " at feature "
-                            + i + "; NaN and infinite values cannot be trained on: replace them or drop those rows");
+                            + feature + "; NaN and infinite values cannot be trained on: replace them or drop those rows");
                 }
             }
-            return v.toDense();
+            return v;
         };
         UserDefinedFunction udf = functions.udf(dense, SQLDataTypes.VectorType());
         return dropInvalid ? udf : udf.asNonNullable();

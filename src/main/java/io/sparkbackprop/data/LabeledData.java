@@ -10,8 +10,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The data a reader produced: {@code frame} has exactly two columns, {@value #FEATURES} (a dense Spark ML
- * vector of {@code numFeatures} entries) and {@value #LABEL} (a double); {@code featureNames} names the
+ * The data a reader produced: {@code frame} has exactly two columns, {@value #FEATURES} (a Spark ML vector of
+ * {@code numFeatures} entries: dense from CSV, sparse from LIBSVM, as stored in Parquet) and {@value #LABEL} (a double); {@code featureNames} names the
  * entries (a CSV file's header names, otherwise "f0", "f1", ...), and {@code labelName} is the label's
  * name in the source. The frame is cached by the read that checked it (memory, spilling to disk), so the caller's
  * jobs do not parse the files again; {@link #release} drops that cache once the caller has what it needs.

@@ -9,7 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Reads LIBSVM files with Spark's "libsvm" source and makes the feature vectors dense. */
+/** Reads LIBSVM files with Spark's "libsvm" source; the feature vectors stay sparse, as the source gives them. */
 final class LibsvmReader {
     private LibsvmReader() {
     }
@@ -28,7 +28,7 @@ final class LibsvmReader {
             Dataset<Row> raw = reader.load(path);
             size = numFeatures > 0 ? numFeatures : AttributeGroup.fromStructField(raw.schema().apply("features")).size();
             Dataset<Row> checked = raw.select(
-                    CheckedColumns.denseFeatures(path, "features", size, dropInvalid).apply(raw.col("features")).as(LabeledData.FEATURES),
+                    CheckedColumns.checkedFeatures(path, "features", size, dropInvalid).apply(raw.col("features")).as(LabeledData.FEATURES),
                     CheckedColumns.finiteLabel(path, "label", dropInvalid).apply(raw.col("label")).as(LabeledData.LABEL));
             frame = dropInvalid ? InvalidRows.dropNulls(checked) : checked;
             // One pass now, so that a bad line fails here and can be located, not in the caller's first job; it

@@ -41,7 +41,7 @@ final class ParquetReader {
                     + expectedFeatures + " features were expected");
         }
         Dataset<Row> checked = raw.select(
-                CheckedColumns.denseFeatures(path, FEATURES, size, dropInvalid).apply(features).as(LabeledData.FEATURES),
+                CheckedColumns.checkedFeatures(path, FEATURES, size, dropInvalid).apply(features).as(LabeledData.FEATURES),
                 CheckedColumns.finiteLabel(path, label, dropInvalid).apply(raw.col(quoted(label)).cast(DataTypes.DoubleType))
                         .as(LabeledData.LABEL));
         Dataset<Row> frame = dropInvalid ? InvalidRows.dropNulls(checked) : checked;

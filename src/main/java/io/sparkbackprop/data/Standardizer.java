@@ -16,10 +16,14 @@ public final class Standardizer {
     public static Scaling fit(JavaRDD<Block> blocks, int numFeatures, int labelWidth, boolean scaleLabels) {
         int width = numFeatures + labelWidth;
         double[] stats = blocks.mapPartitions(it -> {
-            // [count, mean (width), M2 (width)]
-            double[] s = new double[1 + 2 * width];
+            // [count, mean (width), M2 (width), feature nonzeros]
+            double[] s = new double[2 + 2 * width];
             while (it.hasNext()) {
                 Block b = it.next();
+                if (b.isSparse()) {
+                    s = merge(s, sparseStats(b, numFeatures, labelWidth), width);
+                    continue;
+                }
                 for (int j = 0; j < b.rows(); j++) {
                     double n = ++s[0];
                     for (int c = 0; c < width; c++) {
@@ -27,6 +31,7 @@ public final class Standardizer {
                         double delta = v - s[1 + c];
                         s[1 + c] += delta / n;
                         s[1 + width + c] += delta * (v - s[1 + c]);
+                        if (c < numFeatures && v != 0) s[1 + 2 * width]++;
                     }
                 }
             }
@@ -35,8 +40,11 @@ public final class Standardizer {
                 // Merged in partition order on the driver, not as the tasks finish (reduce): the pairwise merge is not
                 // symmetric in floating point, so an order that varied run to run gave statistics, and so models, that
                 // differed in their last bits.
-                .reduce((a, b) -> merge(a, b, width)).orElse(new double[1 + 2 * width]);
+                .reduce((a, b) -> merge(a, b, width)).orElse(new double[2 + 2 * width]);
         if (stats[0] == 0) throw new IllegalArgumentException("cannot standardize: the training data has no rows");
+        // Centring turns every zero into a nonzero: sparse input is only scaled, as Spark's StandardScaler does by
+        // default, so that its rows stay sparse (and the same rule holds whichever storage the blocks chose).
+        boolean centre = stats[1 + 2 * width] >= FeatureStorage.SPARSE_BELOW * stats[0] * numFeatures;
         double[] fMean = new double[numFeatures];
         double[] fStd = new double[numFeatures];
         double[] lMean = new double[labelWidth];
@@ -45,7 +53,7 @@ public final class Standardizer {
             double mean = stats[1 + c];
             double std = Math.sqrt(stats[1 + width + c] / stats[0]);
             if (c < numFeatures) {
-                fMean[c] = mean;
+                fMean[c] = centre ? mean : 0;
                 fStd[c] = std;
             } else {
                 lMean[c - numFeatures] = mean;
@@ -53,6 +61,39 @@ public final class Standardizer {
             }
         }
         return scaleLabels ? new Scaling(fMean, fStd, lMean, lStd) : new Scaling(fMean, fStd, null, null);
+    }
+
+    /**
+     * A sparse block's statistics from the sums of its nonzeros (the zeros add only to the count): mean = S/n and
+     * M2 = Q − S²/n per feature, clamped at 0, in the layout {@link #fit} merges.
+     */
+    private static double[] sparseStats(Block b, int numFeatures, int labelWidth) {
+        int width = numFeatures + labelWidth;
+        double[] s = new double[2 + 2 * width];
+        io.sparkbackprop.nn.SparseRows x = b.sparseFeatures();
+        double n = b.rows();
+        s[0] = n;
+        double[] sum = new double[numFeatures];
+        double[] squares = new double[numFeatures];
+        for (int p = 0; p < x.nonzeros(); p++) {
+            double v = x.value(p);
+            sum[x.index(p)] += v;
+            squares[x.index(p)] += v * v;
+        }
+        for (int c = 0; c < numFeatures; c++) {
+            s[1 + c] = sum[c] / n;
+            s[1 + width + c] = Math.max(0, squares[c] - sum[c] * sum[c] / n);
+        }
+        for (int j = 0; j < b.rows(); j++) {
+            for (int c = numFeatures; c < width; c++) {
+                double v = b.labels()[j * labelWidth + c - numFeatures];
+                double delta = v - s[1 + c];
+                s[1 + c] += delta / (j + 1);
+                s[1 + width + c] += delta * (v - s[1 + c]);
+            }
+        }
+        s[1 + 2 * width] = x.nonzeros();
+        return s;
     }
 
     private static double[] merge(double[] a, double[] b, int width) {
@@ -66,6 +107,7 @@ public final class Standardizer {
             s[1 + c] = a[1 + c] + delta * b[0] / n;
             s[1 + width + c] = a[1 + width + c] + b[1 + width + c] + delta * delta * a[0] * b[0] / n;
         }
+        s[1 + 2 * width] = a[1 + 2 * width] + b[1 + 2 * width];
         return s;
     }
 
@@ -84,11 +126,22 @@ public final class Standardizer {
 
     /** The blocks with features (and labels, when the scaling has them) standardized. */
     public static JavaRDD<Block> apply(JavaRDD<Block> blocks, Scaling scaling) {
+        boolean centres = scaling.centresFeatures();
+        // Broadcast, not captured: the map stays in the cached blocks' lineage, which every step's task deserializes
+        // again, and a 2^18-feature scaling is 4 MB.
+        org.apache.spark.broadcast.Broadcast<Scaling> shared = org.apache.spark.api.java.JavaSparkContext
+                .fromSparkContext(blocks.context()).broadcast(scaling);
         return blocks.map(b -> {
-            double[] x = scaling.scaleFeatures(b.features(), b.rows());
+            Scaling sc = shared.value();
             double[] y = b.labels().clone();
-            scaling.scaleLabelsInPlace(y, b.rows());
-            return b.withValues(x, y);
+            sc.scaleLabelsInPlace(y, b.rows());
+            if (!b.isSparse()) return b.withValues(sc.scaleFeatures(b.features(), b.rows()), y);
+            if (centres) {
+                throw new IllegalArgumentException("the scaling this run trains under (a starting model's or checkpoint's) centres "
+                        + "the features, which would make every sparse row dense: start from a model trained on this sparse input, "
+                        + "or store the rows dense (--feature-storage dense, featureStorage)");
+            }
+            return b.withValues(b.sparseFeatures().withValues(sc.scaleSparse(b.sparseFeatures())), y);
         });
     }
 }

@@ -58,9 +58,11 @@ final class NeuralNetFitting {
         Topology topology = topology(p, numFeatures, outputs, loss);
         int labelWidth = topology.labelWidth();
         String weightCol = p.getWeightCol();
-        JavaRDD<Block> train = Blocks.fromDataFrame(trainRows, featuresCol, labelCol, weightCol, numFeatures, labelWidth, p.getBlockSize());
+        JavaRDD<Block> train = Blocks.fromDataFrame(trainRows, featuresCol, labelCol, weightCol, numFeatures, labelWidth, p.getBlockSize(),
+                p.getFeatureStorage());
         JavaRDD<Block> test = testRows == null ? null
-                : Blocks.fromDataFrame(testRows, featuresCol, labelCol, weightCol, numFeatures, labelWidth, p.getBlockSize());
+                : Blocks.fromDataFrame(testRows, featuresCol, labelCol, weightCol, numFeatures, labelWidth, p.getBlockSize(),
+                        p.getFeatureStorage());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
         boolean checkpointing = SchemaChecks.isSet(p.getCheckpointDir()) && p.getCheckpointInterval() > 0;
         Checkpoints checkpoints = checkpointing ? new Checkpoints(p.getCheckpointDir(), sc.hadoopConfiguration()) : null;
@@ -91,7 +93,8 @@ final class NeuralNetFitting {
                         p.getLrDecayEvery(), p.getLrMin(), p.getWarmupEpochs()))
                 .withL2(p.getL2()).withDropout(p.getDropout()).withClipNorm(p.getClipNorm()).withEarlyStopping(p.getEarlyStopping())
                 .withLocalSteps(p.getLocalSteps())
-                .withPrecision(Precision.fromId(p.getPrecision()));
+                .withPrecision(Precision.fromId(p.getPrecision()))
+                .withSparseUpdates(p.getSparseUpdates());
     }
 
     static Topology topology(NeuralNetParams p, int numFeatures, int outputs, Loss loss) {

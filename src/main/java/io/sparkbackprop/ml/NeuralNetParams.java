@@ -1,5 +1,6 @@
 package io.sparkbackprop.ml;
 
+import io.sparkbackprop.data.FeatureStorage;
 import io.sparkbackprop.nn.Activation;
 import io.sparkbackprop.nn.Initializer;
 import io.sparkbackprop.nn.Precision;
@@ -237,6 +238,27 @@ public interface NeuralNetParams extends Params {
                 + "are chunkSize (what Spark's MultilayerPerceptronClassifier calls blockSize)", ParamValidators.gt(0));
     }
 
+    default Param<String> featureStorage() {
+        return new Param<>(this, "featureStorage", "how cached blocks hold the features: auto (default: sparse vectors as "
+                + "compressed rows when under " + FeatureStorage.SPARSE_BELOW + " of a block's values are nonzero, dense input dense), "
+                + "dense or sparse; the model learned is the same",
+                valid((String s) -> Arrays.stream(FeatureStorage.values()).anyMatch(k -> k.id().equals(s))));
+    }
+
+    default FeatureStorage getFeatureStorage() {
+        return FeatureStorage.of((String) getOrDefault(featureStorage()));
+    }
+
+    default Param<String> sparseUpdates() {
+        return new Param<>(this, "sparseUpdates", "on sparse input: lazy (default) updates only the first layer's columns a step's "
+                + "rows touch, with their optimizer slots (PyTorch's SparseAdam semantics), and ships only those; exact updates every "
+                + "weight every step, as on dense input", valid((String s) -> "lazy".equals(s) || "exact".equals(s)));
+    }
+
+    default String getSparseUpdates() {
+        return (String) getOrDefault(sparseUpdates());
+    }
+
     default BooleanParam keepPartitioning() {
         return new BooleanParam(this, "keepPartitioning", "train on the input's partitions as they are; false (default) merges "
                 + "more partitions than the task slots (defaultParallelism) into that many, since each step runs a task per partition");
@@ -388,6 +410,8 @@ public interface NeuralNetParams extends Params {
         p.setDefault(p.initMode(), "auto");
         p.setDefault(p.aggregationDepth(), 1);
         p.setDefault(p.blockSize(), 4096);
+        p.setDefault(p.featureStorage(), FeatureStorage.AUTO.id());
+        p.setDefault(p.sparseUpdates(), "lazy");
         p.setDefault(p.chunkSize(), TrainingConfig.defaults().chunkSize());
         p.setDefault(p.keepPartitioning(), false);
         p.setDefault(p.weightCol(), "");

@@ -50,55 +50,39 @@ public final class Backprop {
 
     /** Adds the summed gradient of m rows' losses into {@code grad} (the weights' flat layout) and returns the summed loss. */
     public double accumulateGradient(double[] x, int xOff, double[] y, int yOff, int m, double[] grad) {
-        return accumulateGradient(x, xOff, y, yOff, null, 0, m, grad, null);
+        return accumulateGradient(dense(x, xOff, m), y, yOff, null, 0, grad, null);
+    }
+
+    /** Adds Σ w_j ∇loss_j of m dense rows from x[xOff…] into {@code grad}; see the {@link Features} form. */
+    public double accumulateGradient(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m,
+                                     double[] grad, Dropout dropout) {
+        return accumulateGradient(dense(x, xOff, m), y, yOff, rowWeights, rwOff, grad, dropout);
     }
 
     /**
-     * Adds Σ w_j ∇loss_j of m rows into {@code grad} and returns Σ w_j loss_j. Features start at x[xOff] (n_in per
-     * row), labels at y[yOff] ({@link Topology#labelWidth()} per row), row weights at rowWeights[rwOff] (null: all
-     * ones). With dropout (null or rate 0: none) on the hidden layers, its row keys cover the m rows, and the loss
-     * is that of the thinned network the gradient belongs to.
+     * Adds Σ w_j ∇loss_j of x's rows into {@code grad} and returns Σ w_j loss_j. Labels start at y[yOff]
+     * ({@link Topology#labelWidth()} per row), row weights at rowWeights[rwOff] (null: all ones). With dropout (null or
+     * rate 0: none) on the hidden layers, its row keys cover the rows, and the loss is that of the thinned network the
+     * gradient belongs to. Features of any kind: dense double, float (read in place by a float pass) or sparse rows.
      */
-    public double accumulateGradient(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m,
-                                     double[] grad, Dropout dropout) {
-        return gradientOver(dense(x, xOff), y, yOff, rowWeights, rwOff, m, grad, dropout);
-    }
-
-    /** The same over features held in float (a block cached for a float run), read in place by a float pass. */
-    public double accumulateGradient(float[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m,
-                                     double[] grad, Dropout dropout) {
-        return gradientOver(single(x, xOff), y, yOff, rowWeights, rwOff, m, grad, dropout);
-    }
-
-    /** The first layer's view of rows [start, start + cols) of a pass's features. */
-    private interface Chunks {
-        LayerInput rows(int start, int cols);
-    }
-
-    /** Chunks of double features from x[xOff…], through the workspace's view. */
-    private Chunks dense(double[] x, int xOff) {
-        int n = t.inputSize();
-        return (start, cols) -> ws.input.of(x, xOff + start * n, cols);
-    }
-
-    /** Chunks of float features from x[xOff…], through the workspace's float view. */
-    private Chunks single(float[] x, int xOff) {
-        int n = t.inputSize();
-        DenseSingleInput view = ws.singleInput();
-        return (start, cols) -> view.of(x, xOff + start * n, cols);
-    }
-
-    private double gradientOver(Chunks x, double[] y, int yOff, double[] rowWeights, int rwOff, int m, double[] grad, Dropout dropout) {
+    public double accumulateGradient(Features x, double[] y, int yOff, double[] rowWeights, int rwOff, double[] grad,
+                                     Dropout dropout) {
         Dropout d = dropout == null || dropout.rate() == 0 || t.numLayers() < 2 ? null : dropout;
         training.discardPending(ws);
         double loss = 0;
+        int m = x.rows();
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            loss += chunkGradient(x.rows(start, cols), y, yOff + start * t.labelWidth(), rowWeights, rwOff + start, grad, d, start);
+            loss += chunkGradient(x.chunk(ws, start, cols), y, yOff + start * t.labelWidth(), rowWeights, rwOff + start, grad, d, start);
         }
         // What the arithmetic summed aside over the chunks goes into grad once.
         training.addPendingInto(grad, ws);
         return loss;
+    }
+
+    /** Double features from x[xOff…], m rows. */
+    private Features dense(double[] x, int xOff, int m) {
+        return Features.dense(x, xOff, t.inputSize(), m);
     }
 
     /**
@@ -122,7 +106,7 @@ public final class Backprop {
 
     /** Σ w_j loss_j over m rows (rowWeights null for all ones), forward only. */
     public double loss(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m) {
-        return forwardSums(dense(x, xOff), y, yOff, rowWeights, rwOff, m, false)[0];
+        return forwardSums(dense(x, xOff, m), y, yOff, rowWeights, rwOff, false)[0];
     }
 
     /**
@@ -130,15 +114,16 @@ public final class Backprop {
      * 0 when the loss does not {@linkplain Loss#classifies classify}).
      */
     public double[] lossAndHits(double[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m) {
-        return forwardSums(dense(x, xOff), y, yOff, rowWeights, rwOff, m, true);
+        return lossAndHits(dense(x, xOff, m), y, yOff, rowWeights, rwOff);
     }
 
-    /** The same over features held in float: the forward pass runs in double on the float values. */
-    public double[] lossAndHits(float[] x, int xOff, double[] y, int yOff, double[] rowWeights, int rwOff, int m) {
-        return forwardSums(single(x, xOff), y, yOff, rowWeights, rwOff, m, true);
+    /** The same over features of any kind: the forward pass runs in double (float values widened exactly). */
+    public double[] lossAndHits(Features x, double[] y, int yOff, double[] rowWeights, int rwOff) {
+        return forwardSums(x, y, yOff, rowWeights, rwOff, true);
     }
 
-    private double[] forwardSums(Chunks x, double[] y, int yOff, double[] rowWeights, int rwOff, int m, boolean countHits) {
+    private double[] forwardSums(Features x, double[] y, int yOff, double[] rowWeights, int rwOff, boolean countHits) {
+        int m = x.rows();
         int last = t.numLayers() - 1;
         int k = t.outputSize();
         boolean classes = countHits && t.loss().classifies(k);
@@ -146,7 +131,7 @@ public final class Backprop {
         double hits = 0;
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            forward(x.rows(start, cols), LayerArithmetic.DOUBLE, null, 0);
+            forward(x.chunk(ws, start, cols), LayerArithmetic.DOUBLE, null, 0);
             t.loss().loss(ws.z[last], ws.a[last], y, yOff + start * t.labelWidth(), k, cols, ws.sampleLoss);
             loss += weightedSum(ws.sampleLoss, rowWeights, rwOff + start, cols);
             if (classes) {
@@ -182,12 +167,17 @@ public final class Backprop {
      * a[outOff…]); either may be null when not wanted.
      */
     public void outputs(double[] x, int xOff, int m, double[] z, double[] a, int outOff) {
+        outputs(dense(x, xOff, m), z, a, outOff);
+    }
+
+    /** The same over features of any kind (sparse rows are read as they are, never made dense). */
+    public void outputs(Features x, double[] z, double[] a, int outOff) {
         int last = t.numLayers() - 1;
         int k = t.outputSize();
-        Chunks chunks = dense(x, xOff);
+        int m = x.rows();
         for (int start = 0; start < m; start += ws.capacity) {
             int cols = Math.min(ws.capacity, m - start);
-            forward(chunks.rows(start, cols), LayerArithmetic.DOUBLE, null, 0);
+            forward(x.chunk(ws, start, cols), LayerArithmetic.DOUBLE, null, 0);
             if (z != null) System.arraycopy(ws.z[last], 0, z, outOff + start * k, cols * k);
             if (a != null) System.arraycopy(ws.a[last], 0, a, outOff + start * k, cols * k);
         }

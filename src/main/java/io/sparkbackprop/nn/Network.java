@@ -97,6 +97,15 @@ public final class Network implements Serializable {
         if (a != null && scaling != null) scaling.unscaleOutputs(a, m);
     }
 
+    /**
+     * Scores rows whose features are already scaled as this network's scaling would (sparse rows, scaled by the caller
+     * without centring): Z into z, outputs in label units into a (either may be null).
+     */
+    public void scoreScaled(Features x, double[] z, double[] a) {
+        new Backprop(weights, Workspace.forThread(topology, 1024)).outputs(x, z, a, 0);
+        if (a != null && scaling != null) scaling.unscaleOutputs(a, x.rows());
+    }
+
     /** Outputs (k × m, column-major) for m rows stacked column-major, in label units. */
     public double[] predictBlock(double[] features, int m) {
         checkRows(features, m);

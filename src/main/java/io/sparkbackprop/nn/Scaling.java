@@ -59,6 +59,19 @@ public final class Scaling implements Serializable {
         return labelStd == null ? null : labelStd.clone();
     }
 
+    /** Whether any feature's mean is subtracted (a scaling learned from sparse input subtracts none). */
+    public boolean centresFeatures() {
+        for (double m : featureMean) if (m != 0) return true;
+        return false;
+    }
+
+    /** The sparse rows' values scaled, x/std at each nonzero (for a scaling that does not centre). */
+    public double[] scaleSparse(SparseRows x) {
+        double[] out = new double[x.nonzeros()];
+        for (int p = 0; p < out.length; p++) out[p] = (x.value(p) - featureMean[x.index(p)]) / featureStd[x.index(p)];
+        return out;
+    }
+
     /** A scaled copy of m rows of features stored column-major. */
     public double[] scaleFeatures(double[] x, int m) {
         double[] out = new double[x.length];

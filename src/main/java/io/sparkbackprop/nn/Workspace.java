@@ -26,6 +26,7 @@ public final class Workspace {
     double[][] dropped;
     private Single single;
     private DenseSingleInput singleInput;
+    private SparseInput sparseInput;
 
     public Workspace(Topology topology, int capacity) {
         if (capacity <= 0) throw new IllegalArgumentException("workspace capacity must be positive");
@@ -65,6 +66,12 @@ public final class Workspace {
     DenseSingleInput singleInput() {
         if (singleInput == null) singleInput = new DenseSingleInput(topology.inputSize(), capacity);
         return singleInput;
+    }
+
+    /** The first layer's view of a chunk of sparse rows, made on first use. */
+    SparseInput sparseInput() {
+        if (sparseInput == null) sparseInput = new SparseInput(topology.inputSize(), capacity);
+        return sparseInput;
     }
 
     /** The float products' scratch, sized for the widest layer. */

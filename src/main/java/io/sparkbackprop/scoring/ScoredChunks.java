@@ -25,6 +25,9 @@ public final class ScoredChunks implements Iterator<ScoredChunks> {
     private final int k;
     private final List<Row> chunk;
     private double[] x;
+    private SparseChunk sparse;
+    /** Whether sparse rows may be scored as they are: not when the model's scaling centres (every zero would move). */
+    private final boolean sparseScoring;
     private final double[] z;
     private final double[] a;
     private int m;
@@ -42,6 +45,7 @@ public final class ScoredChunks implements Iterator<ScoredChunks> {
         this.chunk = new ArrayList<>(chunkRows);
         this.z = wantZ ? new double[k * chunkRows] : null;
         this.a = wantA ? new double[k * chunkRows] : null;
+        this.sparseScoring = network.scaling() == null || !network.scaling().centresFeatures();
     }
 
     @Override
@@ -53,9 +57,14 @@ public final class ScoredChunks implements Iterator<ScoredChunks> {
     @Override
     public ScoredChunks next() {
         if (!rows.hasNext()) throw new NoSuchElementException();
-        if (x == null) x = new double[n * chunkRows];
         chunk.clear();
         m = 0;
+        Row first = rows.next();
+        if (sparseScoring && features.sparse(first)) return nextSparse(first);
+        if (x == null) x = new double[n * chunkRows];
+        features.read(first, read++, x, 0);
+        chunk.add(first);
+        m = 1;
         while (m < chunkRows && rows.hasNext()) {
             Row r = rows.next();
             features.read(r, read++, x, m * n);
@@ -63,6 +72,28 @@ public final class ScoredChunks implements Iterator<ScoredChunks> {
             m++;
         }
         network.scoreBlock(x, m, z, a);
+        return this;
+    }
+
+    /** A chunk that starts with a sparse row, gathered as sparse rows (a dense row among them goes in by its nonzeros). */
+    private ScoredChunks nextSparse(Row first) {
+        if (sparse == null) sparse = new SparseChunk(n, chunkRows);
+        sparse.clear();
+        features.readSparse(first, read++, sparse);
+        chunk.add(first);
+        m = 1;
+        while (m < chunkRows && rows.hasNext()) {
+            Row r = rows.next();
+            features.readSparse(r, read++, sparse);
+            chunk.add(r);
+            m++;
+        }
+        if (network.scaling() != null) {
+            double[] std = network.scaling().featureStd();
+            double[] v = sparse.values();
+            for (int p = 0; p < sparse.nonzeros(); p++) v[p] /= std[sparse.index(p)];
+        }
+        network.scoreScaled(sparse.rowsSoFar(), z, a);
         return this;
     }
 

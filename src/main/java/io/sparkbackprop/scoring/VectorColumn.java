@@ -25,15 +25,7 @@ public final class VectorColumn implements FeatureReader {
 
     @Override
     public void read(Row row, long rowIndex, double[] x, int off) {
-        if (row.isNullAt(index)) {
-            throw new IllegalArgumentException("row " + rowIndex + " of its partition has a null in the features column '" + name
-                    + "': drop or fill such rows before scoring");
-        }
-        Vector v = row.getAs(index);
-        if (v.size() != size) {
-            throw new IllegalArgumentException("row " + rowIndex + " of its partition has " + v.size() + " values in the features column '"
-                    + name + "' but the model was fitted on " + size + " features; assemble the same feature columns as at fit time");
-        }
+        Vector v = checked(row, rowIndex);
         if (v instanceof DenseVector d) {
             System.arraycopy(d.values(), 0, x, off, size);
         } else {
@@ -43,5 +35,37 @@ public final class VectorColumn implements FeatureReader {
             double[] values = s.values();
             for (int i = 0; i < indices.length; i++) x[off + indices[i]] = values[i];
         }
+    }
+
+    @Override
+    public boolean sparse(Row row) {
+        return !row.isNullAt(index) && row.get(index) instanceof SparseVector;
+    }
+
+    @Override
+    public void readSparse(Row row, long rowIndex, SparseChunk into) {
+        Vector v = checked(row, rowIndex);
+        if (v instanceof SparseVector s) {
+            int[] indices = s.indices();
+            double[] values = s.values();
+            for (int i = 0; i < indices.length; i++) if (values[i] != 0) into.add(indices[i], values[i]);
+        } else {
+            double[] values = ((DenseVector) v).values();
+            for (int i = 0; i < values.length; i++) if (values[i] != 0) into.add(i, values[i]);
+        }
+        into.endRow();
+    }
+
+    private Vector checked(Row row, long rowIndex) {
+        if (row.isNullAt(index)) {
+            throw new IllegalArgumentException("row " + rowIndex + " of its partition has a null in the features column '" + name
+                    + "': drop or fill such rows before scoring");
+        }
+        Vector v = row.getAs(index);
+        if (v.size() != size) {
+            throw new IllegalArgumentException("row " + rowIndex + " of its partition has " + v.size() + " values in the features column '"
+                    + name + "' but the model was fitted on " + size + " features; assemble the same feature columns as at fit time");
+        }
+        return v;
     }
 }

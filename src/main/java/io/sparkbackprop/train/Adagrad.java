@@ -23,11 +23,19 @@ public final class Adagrad implements Optimizer {
 
     @Override
     public void step(double[] w, double[] g, double lr) {
-        for (int i = 0; i < w.length; i++) {
-            sumSquares[i] += g[i] * g[i];
-            w[i] -= lr * g[i] / (Math.sqrt(sumSquares[i]) + epsilon);
-        }
+        for (int i = 0; i < w.length; i++) update(i, w, g, lr);
         steps++;
+    }
+
+    @Override
+    public void step(double[] w, double[] g, double lr, int[] indices) {
+        for (int i : indices) update(i, w, g, lr);
+        steps++;
+    }
+
+    private void update(int i, double[] w, double[] g, double lr) {
+        sumSquares[i] += g[i] * g[i];
+        w[i] -= lr * g[i] / (Math.sqrt(sumSquares[i]) + epsilon);
     }
 
     @Override

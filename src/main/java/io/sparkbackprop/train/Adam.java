@@ -55,15 +55,26 @@ public final class Adam implements Optimizer {
         t++;
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);
-        for (int i = 0; i < w.length; i++) {
-            m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-            if (weightDecay != 0 && (decayed == null || decayed[i])) {
-                // Decoupled: uses the weight before this step's update, as in the paper's algorithm.
-                w[i] -= lr * ((m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon) + weightDecay * w[i]);
-            } else {
-                w[i] -= lr * (m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon);
-            }
+        for (int i = 0; i < w.length; i++) update(i, w, g, lr, c1, c2);
+    }
+
+    /** Lazy: the bias corrections use the global step count, as PyTorch's SparseAdam does. */
+    @Override
+    public void step(double[] w, double[] g, double lr, int[] indices) {
+        t++;
+        double c1 = 1 - Math.pow(beta1, t);
+        double c2 = 1 - Math.pow(beta2, t);
+        for (int i : indices) update(i, w, g, lr, c1, c2);
+    }
+
+    private void update(int i, double[] w, double[] g, double lr, double c1, double c2) {
+        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+        if (weightDecay != 0 && (decayed == null || decayed[i])) {
+            // Decoupled: uses the weight before this step's update, as in the paper's algorithm.
+            w[i] -= lr * ((m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon) + weightDecay * w[i]);
+        } else {
+            w[i] -= lr * (m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon);
         }
     }
 

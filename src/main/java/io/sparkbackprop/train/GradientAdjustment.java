@@ -22,6 +22,21 @@ final class GradientAdjustment {
         return l2 > 0 || clipNorm > 0;
     }
 
+    /** The same on the entries at {@code indices} only (a lazy step's): the others are zero and stay so. */
+    void apply(double[] w, double[] g, int[] indices) {
+        if (l2 > 0) {
+            for (int i : indices) if (weightMask[i]) g[i] += l2 * w[i];
+        }
+        if (clipNorm <= 0) return;
+        double sq = 0;
+        for (int i : indices) sq += g[i] * g[i];
+        double norm = Math.sqrt(sq);
+        if (norm > clipNorm) {
+            double scale = clipNorm / norm;
+            for (int i : indices) g[i] *= scale;
+        }
+    }
+
     /** Adjusts g in place and returns its norm before clipping (after the L2 term). */
     double apply(double[] w, double[] g) {
         if (l2 > 0) {

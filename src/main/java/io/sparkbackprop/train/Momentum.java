@@ -23,11 +23,19 @@ public final class Momentum implements Optimizer {
 
     @Override
     public void step(double[] w, double[] g, double lr) {
-        for (int i = 0; i < w.length; i++) {
-            velocity[i] = momentum * velocity[i] + g[i];
-            w[i] -= lr * (nesterov ? g[i] + momentum * velocity[i] : velocity[i]);
-        }
+        for (int i = 0; i < w.length; i++) update(i, w, g, lr);
         steps++;
+    }
+
+    @Override
+    public void step(double[] w, double[] g, double lr, int[] indices) {
+        for (int i : indices) update(i, w, g, lr);
+        steps++;
+    }
+
+    private void update(int i, double[] w, double[] g, double lr) {
+        velocity[i] = momentum * velocity[i] + g[i];
+        w[i] -= lr * (nesterov ? g[i] + momentum * velocity[i] : velocity[i]);
     }
 
     @Override

@@ -12,6 +12,13 @@ public interface Optimizer {
     /** w ← update(w, g) with step size lr; g is the mean gradient of this step's batch and may be overwritten. */
     void step(double[] weights, double[] gradient, double learningRate);
 
+    /**
+     * The lazy form of {@link #step}: only the weights at {@code indices} (increasing) and their slots change, every other
+     * weight and slot stays as it is (PyTorch's {@code SparseAdam} semantics for the ones left out); the step count
+     * advances as in {@code step}. What a sparse first layer's rarely touched columns get.
+     */
+    void step(double[] weights, double[] gradient, double learningRate, int[] indices);
+
     /** The learning rate the optimizer was created with (the schedule's base rate). */
     double learningRate();
 

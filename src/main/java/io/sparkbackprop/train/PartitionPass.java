@@ -25,10 +25,76 @@ final class PartitionPass {
      */
     static double[] gradient(Iterator<Block> it, int partition, int partitions, Topology t, double[] w, BatchPlan plan,
                              TrainingConfig config, int epoch, int step) {
+        double[] out = StepSums.newBuffer(t.numParams());
+        pass(it, partition, partitions, t, w, plan, config, epoch, step, out, null);
+        return out;
+    }
+
+    /**
+     * The same sums on sparse input, compactly ({@link ColumnSums}): the first layer's columns that the step's rows
+     * touch, and the rest. The dense buffer they are summed in is the thread's, reused and left zero, so a step
+     * allocates only what it returns.
+     */
+    static ColumnSums columnGradient(Iterator<Block> it, int partition, int partitions, Topology t, double[] w, BatchPlan plan,
+                                     TrainingConfig config, int epoch, int step) {
+        ColumnScratch s = ColumnScratch.forThread(t);
+        try {
+            pass(it, partition, partitions, t, w, plan, config, epoch, step, s.buffer, s.touched);
+            return ColumnSums.takeFrom(s.buffer, s.touched, t);
+        } catch (RuntimeException | Error e) {
+            // A failed pass leaves sums behind: the next one on this thread must start from zero.
+            ColumnScratch.discard();
+            throw e;
+        }
+    }
+
+    /** A thread's dense sums buffer and first-layer column marks for {@link #columnGradient}. */
+    private static final class ColumnScratch {
+        private static final ThreadLocal<ColumnScratch> PER_THREAD = new ThreadLocal<>();
+        final Topology topology;
+        final double[] buffer;
+        final boolean[] touched;
+
+        private ColumnScratch(Topology t) {
+            topology = t;
+            buffer = StepSums.newBuffer(t.numParams());
+            touched = new boolean[t.inputSize()];
+        }
+
+        static ColumnScratch forThread(Topology t) {
+            ColumnScratch s = PER_THREAD.get();
+            if (s == null || !s.topology.equals(t)) {
+                s = new ColumnScratch(t);
+                PER_THREAD.set(s);
+            }
+            return s;
+        }
+
+        static void discard() {
+            PER_THREAD.remove();
+        }
+    }
+
+    /** Marks the first-layer columns that rows [from, from + m) of x have nonzeros in. */
+    private static void markColumns(io.sparkbackprop.nn.Features x, Block dense, int from, int m, boolean[] touched) {
+        if (x instanceof io.sparkbackprop.nn.SparseRows r) {
+            for (int p = r.start(from); p < r.start(from + m); p++) touched[r.index(p)] = true;
+            return;
+        }
+        int f = dense.numFeatures();
+        for (int j = from; j < from + m; j++) {
+            for (int c = 0; c < f; c++) {
+                double v = dense.single() ? dense.singleFeatures()[j * f + c] : dense.features()[j * f + c];
+                if (v != 0) touched[c] = true;
+            }
+        }
+    }
+
+    private static void pass(Iterator<Block> it, int partition, int partitions, Topology t, double[] w, BatchPlan plan,
+                             TrainingConfig config, int epoch, int step, double[] out, boolean[] touched) {
         long seed = config.seed();
         int chunk = config.chunkSize();
         double dropout = config.dropout();
-        double[] out = StepSums.newBuffer(t.numParams());
         Backprop kernel = Backprop.forThread(t, w, config.precision(), chunk);
         double loss = 0;
         double rows = 0;
@@ -44,9 +110,8 @@ final class PartitionPass {
                     for (int j = 0; j < keys.length; j++) keys[j] = Dropout.rowKey(seed, epoch, step, partition, firstRow + j);
                     d = new Dropout(dropout, keys, 0);
                 }
-                loss += b.single()
-                        ? kernel.accumulateGradient(b.singleFeatures(), 0, b.labels(), 0, b.weights(), 0, b.rows(), out, d)
-                        : kernel.accumulateGradient(b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows(), out, d);
+                if (touched != null) markColumns(b.input(), b, 0, b.rows(), touched);
+                loss += kernel.accumulateGradient(b.input(), b.labels(), 0, b.weights(), 0, out, d);
                 rows += weightOf(b);
                 firstRow += b.rows();
             }
@@ -56,19 +121,20 @@ final class PartitionPass {
             long from = plan.sliceStart(index.rows(), step, partition, partitions);
             long to = plan.sliceEnd(index.rows(), step, partition, partitions);
             EpochOrder order = new EpochOrder(index.rows(), seed, epoch, partition);
-            Gather g = Gather.forThread(t.inputSize(), t.labelWidth(), chunk, index.single());
+            Gather g = Gather.forThread(t.inputSize(), t.labelWidth(), chunk, index.kind());
             double[] rw = index.weighted() ? g.w : null;
             Dropout d = dropout > 0 ? new Dropout(dropout, g.keys, 0) : null;
             for (long pos = from; pos < to; ) {
                 int cols = (int) Math.min(chunk, to - pos);
+                g.clear();
                 for (int c = 0; c < cols; c++, pos++) {
                     long row = order.rowAt(pos);
                     index.copyRow(row, g, c);
                     if (d != null) g.keys[c] = Dropout.rowKey(seed, epoch, step, partition, row);
                 }
-                loss += g.single()
-                        ? kernel.accumulateGradient(g.xSingle, 0, g.y, 0, rw, 0, cols, out, d)
-                        : kernel.accumulateGradient(g.x, 0, g.y, 0, rw, 0, cols, out, d);
+                io.sparkbackprop.nn.Features x = g.features(cols);
+                if (touched != null) g.markColumns(cols, touched);
+                loss += kernel.accumulateGradient(x, g.y, 0, rw, 0, out, d);
                 if (rw == null) {
                     rows += cols;
                 } else {
@@ -77,7 +143,6 @@ final class PartitionPass {
             }
         }
         StepSums.close(out, loss, rows);
-        return out;
     }
 
     /** [loss sum, weight sum, weight of correctly classified rows] of the whole partition, forward only (no dropout). */
@@ -90,9 +155,7 @@ final class PartitionPass {
             Block b = it.next();
             if (b.rows() == 0) continue;
             checkWidth(b, t);
-            double[] lh = b.single()
-                    ? forward.lossAndHits(b.singleFeatures(), 0, b.labels(), 0, b.weights(), 0, b.rows())
-                    : forward.lossAndHits(b.features(), 0, b.labels(), 0, b.weights(), 0, b.rows());
+            double[] lh = forward.lossAndHits(b.input(), b.labels(), 0, b.weights(), 0);
             loss += lh[0];
             hits += lh[1];
             rows += weightOf(b);
@@ -124,7 +187,7 @@ final class PartitionPass {
         private final long[] starts;
         private final long rows;
         private final boolean weighted;
-        private final boolean single;
+        private final Gather.Kind kind;
 
         RowIndex(List<Block> blocks) {
             this.blocks = blocks;
@@ -138,16 +201,21 @@ final class PartitionPass {
             }
             this.rows = n;
             this.weighted = anyWeights;
-            this.single = !blocks.isEmpty() && blocks.get(0).single();
+            boolean single = !blocks.isEmpty() && blocks.get(0).single();
+            boolean sparse = false;
             // One cached set is made by one map, so its blocks share a precision; the gather buffer has one.
             for (Block b : blocks) {
                 if (b.single() != single) throw new IllegalStateException("a partition mixes blocks with float and double features");
+                sparse |= b.isSparse();
             }
+            // Any sparse block makes the gather sparse (a dense block's rows then go in by their nonzeros): a row never
+            // becomes dense on its way to the kernel.
+            this.kind = sparse ? Gather.Kind.SPARSE : single ? Gather.Kind.SINGLE : Gather.Kind.DENSE;
         }
 
-        /** Whether every block holds its features in float: the rows are then gathered in float. */
-        boolean single() {
-            return single;
+        /** How the rows are gathered: sparse when any block is, else dense in the blocks' precision. */
+        Gather.Kind kind() {
+            return kind;
         }
 
         boolean weighted() {
@@ -166,22 +234,32 @@ final class PartitionPass {
             int j = (int) (row - starts[bi]);
             int f = b.numFeatures();
             int l = b.labelWidth();
-            if (g.single()) {
-                System.arraycopy(b.singleFeatures(), j * f, g.xSingle, col * f, f);
-            } else {
-                System.arraycopy(b.features(), j * f, g.x, col * f, f);
+            switch (g.kind) {
+                case SPARSE -> g.appendSparse(b, j);
+                case SINGLE -> System.arraycopy(b.singleFeatures(), j * f, g.xSingle, col * f, f);
+                case DENSE -> System.arraycopy(b.features(), j * f, g.x, col * f, f);
             }
             System.arraycopy(b.labels(), j * l, g.y, col * l, l);
             g.w[col] = b.weights() == null ? 1.0 : b.weights()[j];
         }
     }
 
-    /** Per-thread buffers that a mini-batch's rows are gathered into: features in double or, from float blocks, in float. */
+    /**
+     * Per-thread buffers that a mini-batch's rows are gathered into: features in double or, from float blocks, in float,
+     * or as sparse rows (values in double: a float value widens exactly, and the float products round it back).
+     */
     private static final class Gather {
+        enum Kind { DENSE, SINGLE, SPARSE }
+
         private static final ThreadLocal<Gather> PER_THREAD = new ThreadLocal<>();
-        /** One of the two, by the blocks' precision. */
+        final Kind kind;
+        /** One of the three, by kind. */
         final double[] x;
         final float[] xSingle;
+        final int[] starts;
+        int[] indices;
+        double[] values;
+        int rowsGathered;
         final double[] y;
         final double[] w;
         final long[] keys;
@@ -189,25 +267,88 @@ final class PartitionPass {
         final int labels;
         final int chunk;
 
-        private Gather(int features, int labels, int chunk, boolean single) {
+        private Gather(int features, int labels, int chunk, Kind kind) {
             this.features = features;
             this.labels = labels;
             this.chunk = chunk;
-            x = single ? null : new double[features * chunk];
-            xSingle = single ? new float[features * chunk] : null;
+            this.kind = kind;
+            x = kind == Kind.DENSE ? new double[features * chunk] : null;
+            xSingle = kind == Kind.SINGLE ? new float[features * chunk] : null;
+            starts = kind == Kind.SPARSE ? new int[chunk + 1] : null;
+            indices = kind == Kind.SPARSE ? new int[1024] : null;
+            values = kind == Kind.SPARSE ? new double[1024] : null;
             y = new double[labels * chunk];
             w = new double[chunk];
             keys = new long[chunk];
         }
 
-        boolean single() {
-            return xSingle != null;
+        /** Marks the columns the first {@code cols} gathered rows have nonzeros in. */
+        void markColumns(int cols, boolean[] touched) {
+            switch (kind) {
+                case SPARSE -> {
+                    for (int p = 0; p < starts[cols]; p++) touched[indices[p]] = true;
+                }
+                case SINGLE -> {
+                    for (int i = 0; i < cols * features; i++) if (xSingle[i] != 0) touched[i % features] = true;
+                }
+                case DENSE -> {
+                    for (int i = 0; i < cols * features; i++) if (x[i] != 0) touched[i % features] = true;
+                }
+            }
         }
 
-        static Gather forThread(int features, int labels, int chunk, boolean single) {
+        /** Starts a new chunk (sparse rows are appended from the start). */
+        void clear() {
+            rowsGathered = 0;
+        }
+
+        /** Appends row j of block b (sparse, or dense by its nonzeros) as the next sparse row. */
+        void appendSparse(Block b, int j) {
+            int at = starts[rowsGathered];
+            if (b.isSparse()) {
+                io.sparkbackprop.nn.SparseRows r = b.sparseFeatures();
+                int from = r.start(j);
+                int n = r.start(j + 1) - from;
+                ensure(at + n);
+                for (int p = 0; p < n; p++) {
+                    indices[at + p] = r.index(from + p);
+                    values[at + p] = r.value(from + p);
+                }
+                at += n;
+            } else {
+                int f = b.numFeatures();
+                ensure(at + f);
+                for (int c = 0; c < f; c++) {
+                    double v = b.single() ? b.singleFeatures()[j * f + c] : b.features()[j * f + c];
+                    if (v != 0) {
+                        indices[at] = c;
+                        values[at++] = v;
+                    }
+                }
+            }
+            starts[++rowsGathered] = at;
+        }
+
+        private void ensure(int nonzeros) {
+            if (nonzeros <= indices.length) return;
+            int size = Math.max(nonzeros, 2 * indices.length);
+            indices = java.util.Arrays.copyOf(indices, size);
+            values = java.util.Arrays.copyOf(values, size);
+        }
+
+        /** The chunk's first {@code cols} gathered rows as the kernel reads them. */
+        io.sparkbackprop.nn.Features features(int cols) {
+            return switch (kind) {
+                case SPARSE -> io.sparkbackprop.nn.SparseRows.prefix(features, cols, starts, indices, values);
+                case SINGLE -> io.sparkbackprop.nn.Features.single(xSingle, 0, features, cols);
+                case DENSE -> io.sparkbackprop.nn.Features.dense(x, 0, features, cols);
+            };
+        }
+
+        static Gather forThread(int features, int labels, int chunk, Kind kind) {
             Gather g = PER_THREAD.get();
-            if (g == null || g.features != features || g.labels != labels || g.chunk != chunk || g.single() != single) {
-                g = new Gather(features, labels, chunk, single);
+            if (g == null || g.features != features || g.labels != labels || g.chunk != chunk || g.kind != kind) {
+                g = new Gather(features, labels, chunk, kind);
                 PER_THREAD.set(g);
             }
             return g;

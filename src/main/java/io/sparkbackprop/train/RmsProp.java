@@ -25,11 +25,19 @@ public final class RmsProp implements Optimizer {
 
     @Override
     public void step(double[] w, double[] g, double lr) {
-        for (int i = 0; i < w.length; i++) {
-            meanSquare[i] = rho * meanSquare[i] + (1 - rho) * g[i] * g[i];
-            w[i] -= lr * g[i] / (Math.sqrt(meanSquare[i]) + epsilon);
-        }
+        for (int i = 0; i < w.length; i++) update(i, w, g, lr);
         steps++;
+    }
+
+    @Override
+    public void step(double[] w, double[] g, double lr, int[] indices) {
+        for (int i : indices) update(i, w, g, lr);
+        steps++;
+    }
+
+    private void update(int i, double[] w, double[] g, double lr) {
+        meanSquare[i] = rho * meanSquare[i] + (1 - rho) * g[i] * g[i];
+        w[i] -= lr * g[i] / (Math.sqrt(meanSquare[i]) + epsilon);
     }
 
     @Override

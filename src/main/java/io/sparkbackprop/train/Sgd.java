@@ -16,6 +16,12 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public void step(double[] w, double[] g, double lr, int[] indices) {
+        for (int i : indices) w[i] -= lr * g[i];
+        steps++;
+    }
+
+    @Override
     public double learningRate() {
         return learningRate;
     }

@@ -45,8 +45,13 @@ final class StepRunner {
     }
 
     /** [loss sum, rows, correctly classified rows] over the whole set. */
-    static double[] loss(TrainingSet data, Broadcast<double[]> weights, Topology t, int chunk, int depth) {
-        return sum(data, depth, (p, it) -> PartitionPass.loss(it, t, weights.value(), chunk));
+    /** Where a task finds the weights: a broadcast, or the replica a lazy sparse run keeps ({@link ShippedWeights}). */
+    interface WeightSource extends Serializable {
+        double[] get();
+    }
+
+    static double[] loss(TrainingSet data, WeightSource weights, Topology t, int chunk, int depth) {
+        return sum(data, depth, (p, it) -> PartitionPass.loss(it, t, weights.get(), chunk));
     }
 
     /** Every partition's buffer added up in partition order; the local-steps job sums its buffers this way too. */
@@ -74,6 +79,44 @@ final class StepRunner {
                     }
                 }, DOUBLES);
         return total.total();
+    }
+
+    /** What a task computes from its partition when the driver wants every partition's result, not their sum. */
+    interface PartitionResult<T> extends Serializable {
+        T of(int partition, Iterator<Block> blocks);
+    }
+
+    /** Every partition's result, in partition order (one runJob; results kept as they arrive, ordered after). */
+    @SuppressWarnings("unchecked")
+    static <T> List<T> collect(TrainingSet data, PartitionResult<T> task) {
+        int partitions = data.numPartitions();
+        Object[] results = new Object[partitions];
+        RDD<Block> blocks = data.blocks().rdd();
+        blocks.sparkContext().runJob(blocks, new OnPartitionResult<>(task), CollectionConverters.asScala(allPartitions(partitions)).toSeq(),
+                new AbstractFunction2<Object, T, BoxedUnit>() {
+                    @Override
+                    public BoxedUnit apply(Object partition, T result) {
+                        results[(Integer) partition] = result;
+                        return BoxedUnit.UNIT;
+                    }
+                }, (ClassTag<T>) ClassTag$.MODULE$.apply(Object.class));
+        return (List<T>) java.util.Arrays.asList(results);
+    }
+
+    /** {@link OnPartition} for a {@link PartitionResult}. */
+    private static final class OnPartitionResult<T> extends AbstractFunction2<TaskContext, scala.collection.Iterator<Block>, T>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final PartitionResult<T> task;
+
+        OnPartitionResult(PartitionResult<T> task) {
+            this.task = task;
+        }
+
+        @Override
+        public T apply(TaskContext context, scala.collection.Iterator<Block> blocks) {
+            return task.of(context.partitionId(), CollectionConverters.asJava(blocks));
+        }
     }
 
     private static final ClassTag<double[]> DOUBLES = ClassTag$.MODULE$.apply(double[].class);

@@ -13,6 +13,10 @@ interface StepStrategy {
      */
     int take(int epoch, int step, EpochTotals totals);
 
+    /** Releases what the strategy keeps on the cluster between steps (nothing, unless it says so). */
+    default void close() {
+    }
+
     /** What an epoch's steps add up to, for its record; and the optimizer updates taken, for the run's count. */
     final class EpochTotals {
         double lossSum;

@@ -66,7 +66,30 @@ public final class Trainer {
         DivergenceGuard guard = new DivergenceGuard(config.learningRate());
         StepStrategy strategy = config.localSteps() > 1
                 ? new LocalStepsJob(sc, config, t, train, plan, w, optimizer, guard, listeners)
+                : lazySparse(train) ? new SparseSteps(sc, config, t, train, plan, w, optimizer, guard, listeners)
                 : new SynchronousSteps(sc, config, t, train, plan, w, optimizer, guard, listeners);
+        try {
+            return loop(t, start, train, test, testing, w, optimizer, plan, history, tol, early, listeners, steps, guard, strategy);
+        } finally {
+            strategy.close();
+        }
+    }
+
+    /** Whether the steps are {@link SparseSteps}: synchronous, lazy updates asked for, and sparse input. */
+    private boolean lazySparse(TrainingSet train) {
+        boolean on = config.localSteps() == 1 && config.lazySparseUpdates() && train.sparseInput();
+        if (on) {
+            LOG.info("sparse input ({} nonzeros, {} of the values): lazy first-layer updates, only the touched columns shipped per step"
+                    + " (--sparse-updates exact, Param sparseUpdates: every weight every step)", train.nonzeros(),
+                    String.format("%.2g", train.density()));
+        }
+        return on;
+    }
+
+    private TrainingResult loop(Topology t, TrainingState start, TrainingSet train, TrainingSet test, boolean testing, double[] w,
+                                Optimizer optimizer, BatchPlan plan, List<EpochRecord> history, StoppingRules.Tol tol,
+                                StoppingRules.Early early, TrainingListener listeners, long[] steps, DivergenceGuard guard,
+                                StepStrategy strategy) {
         // Elapsed time continues from the checkpoint's, so the history stays monotone across a resume.
         double secondsBefore = history.isEmpty() ? 0 : history.get(history.size() - 1).seconds();
         long clockStart = System.nanoTime();
@@ -87,7 +110,7 @@ public final class Trainer {
             double testLoss = Double.NaN;
             double testAccuracy = Double.NaN;
             if (testing && (epoch % config.evalEvery() == 0 || epoch == config.epochs())) {
-                double[] e = evaluate(test, t, w);
+                double[] e = strategy instanceof SparseSteps sparse ? evaluate(test, t, sparse.ticket()) : evaluate(test, t, w);
                 testLoss = e[0];
                 testAccuracy = e[1];
                 if (!Double.isFinite(testLoss)) throw guard.diverged(epoch, plan.stepsPerEpoch(), "the test loss is " + testLoss);
@@ -120,12 +143,21 @@ public final class Trainer {
     public double[] evaluate(TrainingSet data, Topology t, double[] w) {
         Broadcast<double[]> bw = sc.broadcast(w.clone());
         try {
-            double[] agg = StepRunner.loss(data, bw, t, config.chunkSize(), config.aggregationDepth());
-            double accuracy = t.loss().classifies(t.outputSize()) ? agg[2] / agg[1] : Double.NaN;
-            return new double[] {agg[0] / agg[1], accuracy};
+            return evaluate(data, t, bw::value);
         } finally {
             bw.destroy();
         }
+    }
+
+    /** The same with the weights the executors keep for a lazy sparse run. */
+    private double[] evaluate(TrainingSet data, Topology t, ShippedWeights.Ticket weights) {
+        return evaluate(data, t, () -> ShippedWeights.weights(weights));
+    }
+
+    private double[] evaluate(TrainingSet data, Topology t, StepRunner.WeightSource weights) {
+        double[] agg = StepRunner.loss(data, weights, t, config.chunkSize(), config.aggregationDepth());
+        double accuracy = t.loss().classifies(t.outputSize()) ? agg[2] / agg[1] : Double.NaN;
+        return new double[] {agg[0] / agg[1], accuracy};
     }
 
     private static void checkShape(TrainingSet data, Topology t, String which) {

@@ -22,12 +22,16 @@ import java.util.function.Consumer;
  * @param localSteps    mini-batch steps each partition takes on its own per Spark job before the driver averages
  *                      the models (see {@link LocalStepsJob}); 1 = synchronous, one job per step
  * @param precision     arithmetic of the training tasks' products (weights and optimizer stay double)
+ * @param lazySparseUpdates on sparse input (fewer than a tenth of the training values nonzero), a synchronous step
+ *                      updates only the first layer's columns that the step's rows touch, with their optimizer slots
+ *                      (PyTorch's SparseAdam semantics), and ships only those; false: every weight every step, exactly
+ *                      as on dense input (see {@link SparseSteps})
  */
 public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer, double learningRate, long seed,
                              int evalEvery, int aggregationDepth, int chunkSize, int logEvery, double tol,
                              double momentum, boolean nesterov, double weightDecay, LearningRateSchedule schedule,
                              double l2, double dropout, double clipNorm, int earlyStopping,
-                             int localSteps, Precision precision) implements java.io.Serializable {
+                             int localSteps, Precision precision, boolean lazySparseUpdates) implements java.io.Serializable {
 
     /** Epochs in a row without a tol-sized improvement of the best train loss before training stops. */
     public static final int TOL_PATIENCE = 3;
@@ -89,7 +93,7 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
     public static TrainingConfig defaults() {
         return new TrainingConfig(20, 256, OptimizerKind.ADAM, OptimizerKind.ADAM.defaultLearningRate(), 42L, 1, 1, 512, 0, 0.0,
                 OptimizerKind.Hyper.DEFAULT_MOMENTUM, false, OptimizerKind.Hyper.DEFAULT_WEIGHT_DECAY, LearningRateSchedule.constant(),
-                0, 0, 0, 0, 1, Precision.DOUBLE);
+                0, 0, 0, 0, 1, Precision.DOUBLE, true);
     }
 
     /** A fresh optimizer for t's weights: the driver's, and each partition's in local steps, made the same way. */
@@ -122,6 +126,7 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
         boolean nesterov;
         LearningRateSchedule schedule;
         Precision precision;
+        boolean lazySparseUpdates;
 
         Builder(TrainingConfig c) {
             epochs = c.epochs; batchSize = c.batchSize; optimizer = c.optimizer; learningRate = c.learningRate; seed = c.seed;
@@ -130,12 +135,13 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
             l2 = c.l2; dropout = c.dropout; clipNorm = c.clipNorm; earlyStopping = c.earlyStopping;
             localSteps = c.localSteps;
             precision = c.precision;
+            lazySparseUpdates = c.lazySparseUpdates;
         }
 
         TrainingConfig build() {
             return new TrainingConfig(epochs, batchSize, optimizer, learningRate, seed, evalEvery, aggregationDepth, chunkSize,
                     logEvery, tol, momentum, nesterov, weightDecay, schedule, l2, dropout, clipNorm, earlyStopping,
-                    localSteps, precision);
+                    localSteps, precision, lazySparseUpdates);
         }
     }
 
@@ -230,5 +236,17 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
 
     public TrainingConfig withPrecision(Precision v) {
         return with(b -> b.precision = v);
+    }
+
+    /** Lazy (true, the default) or exact updates of a sparse first layer's untouched columns. */
+    public TrainingConfig withSparseUpdates(String id) {
+        require("lazy".equals(id) || "exact".equals(id), "sparse updates (--sparse-updates, sparseUpdates) must be lazy or exact, got '"
+                + id + "'");
+        return withLazySparseUpdates("lazy".equals(id));
+    }
+
+    /** Lazy (true, the default) or exact updates of a sparse first layer's untouched columns. */
+    public TrainingConfig withLazySparseUpdates(boolean v) {
+        return with(b -> b.lazySparseUpdates = v);
     }
 }

@@ -19,8 +19,10 @@ public final class TrainingSet {
     private final long rows;
     private final int numFeatures;
     private final int labelWidth;
+    private final long nonzeros;
+    private final long bytes;
 
-    private TrainingSet(JavaRDD<Block> blocks, long[] rowsPerPartition, int numFeatures, int labelWidth) {
+    private TrainingSet(JavaRDD<Block> blocks, long[] rowsPerPartition, int numFeatures, int labelWidth, long nonzeros, long bytes) {
         this.blocks = blocks;
         this.rowsPerPartition = rowsPerPartition;
         long total = 0;
@@ -28,6 +30,8 @@ public final class TrainingSet {
         this.rows = total;
         this.numFeatures = numFeatures;
         this.labelWidth = labelWidth;
+        this.nonzeros = nonzeros;
+        this.bytes = bytes;
     }
 
     /** Caches the blocks (deserialized in memory, spilling to disk) and counts their rows per partition. */
@@ -52,6 +56,8 @@ public final class TrainingSet {
             long n = 0;
             long features = -1;
             long labels = -1;
+            long nonzeros = 0;
+            long bytes = 0;
             while (it.hasNext()) {
                 Block b = it.next();
                 if (b.rows() == 0) continue;
@@ -61,15 +67,21 @@ public final class TrainingSet {
                 features = b.numFeatures();
                 labels = b.labelWidth();
                 n += b.rows();
+                nonzeros += nonzerosOf(b);
+                bytes += b.bytes();
             }
-            return Collections.singletonList(new Tuple2<>(p, new long[] {n, features, labels})).iterator();
+            return Collections.singletonList(new Tuple2<>(p, new long[] {n, features, labels, nonzeros, bytes})).iterator();
         }, true).collect();
         long[] rows = new long[cached.getNumPartitions()];
         int features = -1;
         int labelWidth = -1;
+        long nonzeros = 0;
+        long bytes = 0;
         for (Tuple2<Integer, long[]> s : stats) {
             long[] v = s._2();
             rows[s._1()] = v[0];
+            nonzeros += v[3];
+            bytes += v[4];
             if (v[0] == 0) continue;
             if (features >= 0 && (features != v[1] || labelWidth != v[2])) {
                 throw new IllegalArgumentException(name + ": partitions disagree on the number of features ("
@@ -78,7 +90,38 @@ public final class TrainingSet {
             features = (int) v[1];
             labelWidth = (int) v[2];
         }
-        return new TrainingSet(cached, rows, features, labelWidth);
+        return new TrainingSet(cached, rows, features, labelWidth, nonzeros, bytes);
+    }
+
+    private static long nonzerosOf(Block b) {
+        if (b.isSparse()) return b.sparseFeatures().nonzeros();
+        long n = 0;
+        if (b.single()) {
+            for (float v : b.singleFeatures()) if (v != 0) n++;
+        } else {
+            for (double v : b.features()) if (v != 0) n++;
+        }
+        return n;
+    }
+
+    /** Nonzero feature values over all rows. */
+    public long nonzeros() {
+        return nonzeros;
+    }
+
+    /** Nonzero feature values per row and feature (0 for an empty set). */
+    public double density() {
+        return rows == 0 || numFeatures <= 0 ? 0 : nonzeros / ((double) rows * numFeatures);
+    }
+
+    /** Whether the features are sparse input, by their measured density (whichever storage the blocks chose). */
+    public boolean sparseInput() {
+        return rows > 0 && density() < io.sparkbackprop.data.FeatureStorage.SPARSE_BELOW;
+    }
+
+    /** What the cached blocks' arrays hold, in bytes (features, labels, row weights). */
+    public long bytes() {
+        return bytes;
     }
 
     /**
