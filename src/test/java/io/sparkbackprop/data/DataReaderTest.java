@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkException;
-import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
@@ -328,7 +327,7 @@ class DataReaderTest {
     // ---------------------------------------------------------------- LIBSVM
 
     @Test
-    void libsvmRoundTripsToDenseVectorsWithGivenSize() throws IOException {
+    void libsvmRoundTripsToSparseVectorsWithGivenSize() throws IOException {
         String path = write("data.libsvm", "1 1:0.5 3:2\n0 2:-1.25\n# a comment\n\n2.5 4:7\n");
 
         LabeledData data = DataReader.read(spark, path, DataFormat.LIBSVM, null, 5);
@@ -339,6 +338,8 @@ class DataReaderTest {
         assertEquals(List.of("features", "label"), Arrays.asList(data.frame().columns()));
         assertRows(data, new double[][] {{0.5, 0, 2, 0, 0}, {0, -1.25, 0, 0, 0}, {0, 0, 0, 7, 0}},
                 new double[] {1, 0, 2.5});
+        // Sparse as read: a 2^18-wide hashed file is never made dense.
+        for (Row r : data.frame().collectAsList()) assertInstanceOf(org.apache.spark.ml.linalg.SparseVector.class, r.getAs("features"));
     }
 
     @Test
@@ -671,7 +672,7 @@ class DataReaderTest {
         double[] actualLabels = new double[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             Vector v = rows.get(i).getAs("features");
-            assertInstanceOf(DenseVector.class, v);
+            // CSV rows are dense; LIBSVM rows stay sparse, Parquet rows as stored.
             assertEquals(data.numFeatures(), v.size());
             actualFeatures.add(v.toArray());
             actualLabels[i] = rows.get(i).getDouble(1);

@@ -2,6 +2,7 @@ package io.sparkbackprop.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkbackprop.SparkTestSession;
 import io.sparkbackprop.nn.Scaling;
@@ -90,6 +91,39 @@ class StandardizerTest {
             assertArrayEquals(first.featureStd(), other.featureStd(), 0.0, "partition " + slow + " last");
             assertArrayEquals(first.labelMean(), other.labelMean(), 0.0, "partition " + slow + " last");
             assertArrayEquals(first.labelStd(), other.labelStd(), 0.0, "partition " + slow + " last");
+        }
+    }
+
+    /**
+     * Sparse input (under a tenth of the values nonzero) keeps its features: no scaling at all for a classifier, the
+     * identity on the features and the labels' plain mean and deviation for a regressor; a dense block of the same
+     * rows gives the same decision (it is the data's, not the storage's).
+     */
+    @Test
+    void sparseInputIsNotStandardizedWhicheverItsStorage() {
+        int width = 40;
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        java.util.List<BlockStacker.Row> rows = new java.util.ArrayList<>();
+        double[] labels = new double[50];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = rng.nextDouble(-5, 5);
+            int c = rng.nextInt(width);
+            rows.add(new BlockStacker.Row(new double[] {rng.nextDouble(1, 3)}, new int[] {c}, new double[] {labels[i]}, 1.0));
+        }
+        double mean = 0;
+        for (double y : labels) mean += y / labels.length;
+        double var = 0;
+        for (double y : labels) var += (y - mean) * (y - mean) / labels.length;
+        for (FeatureStorage storage : new FeatureStorage[] {FeatureStorage.SPARSE, FeatureStorage.DENSE}) {
+            java.util.List<Block> blocks = new java.util.ArrayList<>();
+            BlockStacker.stack(rows.iterator(), width, 1, 16, false, storage).forEachRemaining(blocks::add);
+            assertEquals(storage == FeatureStorage.SPARSE, blocks.get(0).isSparse(), storage.id());
+            JavaRDD<Block> rdd = sc.parallelize(blocks, 2);
+            assertEquals(null, Standardizer.fit(rdd, width, 1, true, false), storage.id() + ": nothing to scale");
+            Scaling withLabels = Standardizer.fit(rdd, width, 1, true, true);
+            assertTrue(withLabels.isIdentityOnFeatures(), storage.id());
+            assertEquals(mean, withLabels.labelMean()[0], 1e-12, storage.id());
+            assertEquals(Math.sqrt(var), withLabels.labelStd()[0], 1e-12, storage.id());
         }
     }
 }

@@ -94,4 +94,47 @@ class KryoRegistrationTest {
         assertArrayEquals(w, back.weights());
         assertArrayEquals(net.predict(new double[] {0.5, -1, 2}), back.predict(new double[] {0.5, -1, 2}), 0.0);
     }
+
+    /** A sparse block (cached and spilled through Kryo) and a sparse step's result and patch (Kryo, and Java's packed form). */
+    @Test
+    void sparseBlocksStepSumsAndPatchesSurviveKryoAndJavaSerialization() throws Exception {
+        SerializerInstance ser = kryoFromConf();
+        io.sparkbackprop.nn.SparseRows x = io.sparkbackprop.nn.SparseRows.of(5, new int[] {0, 2, 3}, new int[] {1, 4, 0},
+                new double[] {0.5, -2, 3});
+        Block b = Block.sparse(x, 1, new double[] {1, 0}, null);
+        for (Block block : new Block[] {b, b.inSingle()}) {
+            Block back = roundTrip(ser, block);
+            assertEquals(true, back.isSparse());
+            assertEquals(block.single(), back.single());
+            assertEquals(3, back.sparseFeatures().nonzeros());
+            double[] row = new double[5];
+            back.sparseFeatures().scatterRow(0, row, 0);
+            assertArrayEquals(new double[] {0, 0.5, 0, 0, -2}, row);
+        }
+        ColumnSums sums = new ColumnSums(new int[] {3, 9}, new double[] {1, 2, 3, 4}, new double[] {5, 6}, 7.5, 2);
+        WeightPatch patch = new WeightPatch(new int[] {1}, new double[] {8, 9}, new double[] {10});
+        for (int trip = 0; trip < 2; trip++) {
+            ColumnSums s = trip == 0 ? roundTrip(ser, sums) : javaRoundTrip(sums);
+            assertArrayEquals(sums.columns, s.columns);
+            assertArrayEquals(sums.values, s.values);
+            assertArrayEquals(sums.rest, s.rest);
+            assertEquals(7.5, s.lossSum);
+            assertEquals(2, s.rows);
+            WeightPatch p = trip == 0 ? roundTrip(ser, patch) : javaRoundTrip(patch);
+            double[] w = new double[7];
+            p.applyTo(w);
+            assertArrayEquals(new double[] {0, 0, 8, 9, 0, 0, 10}, w);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T javaRoundTrip(T value) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            return (T) in.readObject();
+        }
+    }
 }
