@@ -44,6 +44,15 @@ public final class Backprop {
         return new Backprop(w, Workspace.forThread(t, chunk), precision);
     }
 
+    /**
+     * From now on on this thread, the first layer's weight gradient over sparse rows is kept as its factors in
+     * {@code sink} (each row's nonzeros and δ) instead of summed into the gradient; null sums it again. Dense rows are
+     * summed as always. The biases' and the layers' above gradients are summed either way.
+     */
+    public void deferSparseFirstLayer(DeferredOuterProducts sink) {
+        ws.sparseInput().deferInto(sink);
+    }
+
     public Precision precision() {
         return precision;
     }

@@ -22,10 +22,17 @@ final class SparseInput implements LayerInput {
     private float[] singleValues;
     private int first;
     private int rows;
+    /** When set, the weight gradient's outer products are kept as factors here instead of summed. */
+    private DeferredOuterProducts deferred;
 
     SparseInput(int width, int capacity) {
         this.width = width;
         this.capacity = capacity;
+    }
+
+    /** Keeps the outer products' factors in {@code sink} from now on (null: sums them again). */
+    void deferInto(DeferredOuterProducts sink) {
+        this.deferred = sink;
     }
 
     SparseInput of(int[] starts, int[] indices, double[] values, float[] singleValues, int first, int m) {
@@ -72,6 +79,10 @@ final class SparseInput implements LayerInput {
 
     @Override
     public void addOuterProduct(double[] delta, int o, double[] grad, int gOff) {
+        if (deferred != null) {
+            deferred.add(starts, indices, values, singleValues, first, rows, delta, null, o);
+            return;
+        }
         for (int j = 0; j < rows; j++) {
             int end = starts[first + j + 1];
             for (int p = starts[first + j]; p < end; p++) {
@@ -82,6 +93,10 @@ final class SparseInput implements LayerInput {
 
     @Override
     public void addOuterProduct(float[] delta, int o, float[] sums, int sOff) {
+        if (deferred != null) {
+            deferred.add(starts, indices, values, singleValues, first, rows, null, delta, o);
+            return;
+        }
         for (int j = 0; j < rows; j++) {
             int end = starts[first + j + 1];
             for (int p = starts[first + j]; p < end; p++) {

@@ -6,32 +6,32 @@ import java.util.stream.Collectors;
 
 /** The optimizers by name, each with its default learning rate. Adding one is a new constant here. */
 public enum OptimizerKind {
-    SGD(0.01) {
+    SGD(0.01, 0) {
         @Override public Optimizer create(int numParams, double learningRate, Hyper h) {
             return new Sgd(learningRate);
         }
     },
-    MOMENTUM(0.01) {
+    MOMENTUM(0.01, 1) {
         @Override public Optimizer create(int numParams, double learningRate, Hyper h) {
             return new Momentum(numParams, learningRate, h.momentum(), h.nesterov());
         }
     },
-    ADAM(1e-3) {
+    ADAM(1e-3, 2) {
         @Override public Optimizer create(int numParams, double learningRate, Hyper h) {
             return new Adam(numParams, learningRate);
         }
     },
-    ADAMW(1e-3) {
+    ADAMW(1e-3, 2) {
         @Override public Optimizer create(int numParams, double learningRate, Hyper h) {
             return Adam.adamW(numParams, learningRate, h.weightDecay(), h.decayed());
         }
     },
-    RMSPROP(1e-3) {
+    RMSPROP(1e-3, 1) {
         @Override public Optimizer create(int numParams, double learningRate, Hyper h) {
             return new RmsProp(numParams, learningRate);
         }
     },
-    ADAGRAD(0.01) {
+    ADAGRAD(0.01, 1) {
         @Override public Optimizer create(int numParams, double learningRate, Hyper h) {
             return new Adagrad(numParams, learningRate);
         }
@@ -51,9 +51,16 @@ public enum OptimizerKind {
     }
 
     private final double defaultLearningRate;
+    private final int slots;
 
-    OptimizerKind(double defaultLearningRate) {
+    OptimizerKind(double defaultLearningRate, int slots) {
         this.defaultLearningRate = defaultLearningRate;
+        this.slots = slots;
+    }
+
+    /** Arrays the size of the weights the optimizer keeps (Adam's two moments, momentum's velocity...). */
+    public int slots() {
+        return slots;
     }
 
     public abstract Optimizer create(int numParams, double learningRate, Hyper hyper);

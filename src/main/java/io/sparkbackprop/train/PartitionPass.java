@@ -26,7 +26,7 @@ final class PartitionPass {
     static double[] gradient(Iterator<Block> it, int partition, int partitions, Topology t, double[] w, BatchPlan plan,
                              TrainingConfig config, int epoch, int step) {
         double[] out = StepSums.newBuffer(t.numParams());
-        pass(it, partition, partitions, t, w, plan, config, epoch, step, out, null);
+        pass(it, partition, partitions, t, w, plan, config, epoch, step, out, null, null);
         return out;
     }
 
@@ -39,8 +39,8 @@ final class PartitionPass {
                                      TrainingConfig config, int epoch, int step) {
         ColumnScratch s = ColumnScratch.forThread(t);
         try {
-            pass(it, partition, partitions, t, w, plan, config, epoch, step, s.buffer, s.touched);
-            return ColumnSums.takeFrom(s.buffer, s.touched, t);
+            pass(it, partition, partitions, t, w, plan, config, epoch, step, s.buffer, s.touched, s.deferred);
+            return ColumnSums.takeFrom(s.buffer, s.touched, t, s.deferred);
         } catch (RuntimeException | Error e) {
             // A failed pass leaves sums behind: the next one on this thread must start from zero.
             ColumnScratch.discard();
@@ -54,6 +54,7 @@ final class PartitionPass {
         final Topology topology;
         final double[] buffer;
         final boolean[] touched;
+        final io.sparkbackprop.nn.DeferredOuterProducts deferred = new io.sparkbackprop.nn.DeferredOuterProducts();
 
         private ColumnScratch(Topology t) {
             topology = t;
@@ -75,12 +76,12 @@ final class PartitionPass {
         }
     }
 
-    /** Marks the first-layer columns that rows [from, from + m) of x have nonzeros in. */
+    /**
+     * Marks the first-layer columns that dense rows [from, from + m) have nonzeros in: their gradient is summed in the
+     * buffer. Sparse rows' gradient is deferred as factors, whose columns the driver marks.
+     */
     private static void markColumns(io.sparkbackprop.nn.Features x, Block dense, int from, int m, boolean[] touched) {
-        if (x instanceof io.sparkbackprop.nn.SparseRows r) {
-            for (int p = r.start(from); p < r.start(from + m); p++) touched[r.index(p)] = true;
-            return;
-        }
+        if (x instanceof io.sparkbackprop.nn.SparseRows) return;
         int f = dense.numFeatures();
         for (int j = from; j < from + m; j++) {
             for (int c = 0; c < f; c++) {
@@ -91,11 +92,23 @@ final class PartitionPass {
     }
 
     private static void pass(Iterator<Block> it, int partition, int partitions, Topology t, double[] w, BatchPlan plan,
+                             TrainingConfig config, int epoch, int step, double[] out, boolean[] touched,
+                             io.sparkbackprop.nn.DeferredOuterProducts deferred) {
+        Backprop kernel = Backprop.forThread(t, w, config.precision(), config.chunkSize());
+        kernel.deferSparseFirstLayer(deferred);
+        try {
+            pass(kernel, it, partition, partitions, t, plan, config, epoch, step, out, touched);
+        } finally {
+            // The thread's workspace outlives this pass: the next one sums again unless it asks too.
+            kernel.deferSparseFirstLayer(null);
+        }
+    }
+
+    private static void pass(Backprop kernel, Iterator<Block> it, int partition, int partitions, Topology t, BatchPlan plan,
                              TrainingConfig config, int epoch, int step, double[] out, boolean[] touched) {
         long seed = config.seed();
         int chunk = config.chunkSize();
         double dropout = config.dropout();
-        Backprop kernel = Backprop.forThread(t, w, config.precision(), chunk);
         double loss = 0;
         double rows = 0;
         if (plan.fullBatch()) {
@@ -286,7 +299,7 @@ final class PartitionPass {
         void markColumns(int cols, boolean[] touched) {
             switch (kind) {
                 case SPARSE -> {
-                    for (int p = 0; p < starts[cols]; p++) touched[indices[p]] = true;
+                    // Deferred as factors (see columnGradient): nothing summed here to mark.
                 }
                 case SINGLE -> {
                     for (int i = 0; i < cols * features; i++) if (xSingle[i] != 0) touched[i % features] = true;

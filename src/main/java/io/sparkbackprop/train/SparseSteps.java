@@ -77,11 +77,7 @@ final class SparseSteps implements StepStrategy {
         for (ColumnSums s : parts) {
             lossSum += s.lossSum;
             rows += s.rows;
-            for (int k = 0; k < s.columns.length; k++) {
-                int at = s.columns[k] * o;
-                touched[s.columns[k]] = true;
-                for (int i = 0; i < o; i++) g[at + i] += s.values[k * o + i];
-            }
+            s.addFirstLayerInto(g, touched, o);
             for (int i = 0; i < s.rest.length; i++) g[firstLayer + i] += s.rest[i];
         }
         listener.onStep(epoch, step, lossSum, rows);
@@ -109,19 +105,23 @@ final class SparseSteps implements StepStrategy {
         return 1;
     }
 
-    /** The marked columns, increasing, unmarked. */
+    /**
+     * The marked columns whose summed gradient is not all zero, increasing; every mark cleared. A column all zero is
+     * left alone by the lazy step, whichever way its parts arrived.
+     */
     private int[] takeTouched() {
-        int count = 0;
-        for (boolean b : touched) if (b) count++;
-        int[] cols = new int[count];
+        int[] cols = new int[1024];
         int k = 0;
         for (int c = 0; c < n; c++) {
-            if (touched[c]) {
-                cols[k++] = c;
-                touched[c] = false;
-            }
+            if (!touched[c]) continue;
+            touched[c] = false;
+            boolean any = false;
+            for (int i = c * o; i < (c + 1) * o; i++) any |= g[i] != 0;
+            if (!any) continue;
+            if (k == cols.length) cols = Arrays.copyOf(cols, 2 * k);
+            cols[k++] = c;
         }
-        return cols;
+        return Arrays.copyOf(cols, k);
     }
 
     /** The flat indices a lazy step updates: the columns' o weights each, then every parameter after the first layer's weights. */

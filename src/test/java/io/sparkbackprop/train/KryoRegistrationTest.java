@@ -111,12 +111,17 @@ class KryoRegistrationTest {
             back.sparseFeatures().scatterRow(0, row, 0);
             assertArrayEquals(new double[] {0, 0.5, 0, 0, -2}, row);
         }
-        ColumnSums sums = new ColumnSums(new int[] {3, 9}, new double[] {1, 2, 3, 4}, new double[] {5, 6}, 7.5, 2);
+        // Layer of o = 2 over 5 inputs: column 3 summed as (1, 2); one sparse row (0.5 at 1, 2 at 3) with δ = (10, 20).
+        ColumnSums sums = new ColumnSums(new int[] {3}, new double[] {1, 2}, new int[] {0, 2}, new int[] {1, 3}, new double[] {0.5, 2},
+                new double[] {10, 20}, new double[] {5, 6}, 7.5, 2);
         WeightPatch patch = new WeightPatch(new int[] {1}, new double[] {8, 9}, new double[] {10});
         for (int trip = 0; trip < 2; trip++) {
             ColumnSums s = trip == 0 ? roundTrip(ser, sums) : javaRoundTrip(sums);
-            assertArrayEquals(sums.columns, s.columns);
-            assertArrayEquals(sums.values, s.values);
+            double[] g = new double[10];
+            boolean[] touched = new boolean[5];
+            s.addFirstLayerInto(g, touched, 2);
+            assertArrayEquals(new double[] {0, 0, 5, 10, 0, 0, 1 + 20, 2 + 40, 0, 0}, g);
+            assertArrayEquals(new boolean[] {false, true, false, true, false}, touched);
             assertArrayEquals(sums.rest, s.rest);
             assertEquals(7.5, s.lossSum);
             assertEquals(2, s.rows);
