@@ -126,6 +126,10 @@ public final class Bench {
                 LOG.info("scoring: transform of {} cached rows, ours in chunks vs MLlib's model and our row-by-row path", s.scoringRows());
                 figures.addAll(Scoring.run(spark, sc, partitions, s));
             }
+            if (s.runs("sparse")) {
+                LOG.info("sparse: steps over sparse rows stored sparse (lazy updates) vs densified (exact updates)");
+                figures.addAll(Sparse.run(spark, sc, partitions, s));
+            }
         } finally {
             spark.stop();
         }

@@ -40,7 +40,7 @@ public record BenchSettings(int rows, int[] hidden, int chunkSize, int partition
                             int localSteps, int localBatchSize, double localLearningRate, Targets targets,
                             int partitionsRows, int fewRows, int manyRows, int wideWidth, int scoringRows) {
     public static final List<String> ALL_SECTIONS = List.of("mllib", "accuracy", "blas", "overhead", "memory", "speedup", "levers",
-            "partitions", "rows", "pytorch", "scoring");
+            "partitions", "rows", "pytorch", "scoring", "sparse");
     /** The local-steps runner's defaults, from a sweep on the 8,000 digits (README, Performance). */
     public static final int DEFAULT_LOCAL_STEPS = 8;
     public static final int DEFAULT_LOCAL_BATCH_SIZE = 512;

@@ -37,6 +37,7 @@ public record Targets(Map<String, Target> byKey, String source) {
             "partitions.two-hundred", "partitions.kept",
             "rows.two-million",
             "scoring.mllib", "scoring.row-by-row", "scoring.products", "scoring.mllib-bound", "scoring.tabular",
+            "sparse.steps", "sparse.result-bytes",
             "speedup.two-cores",
             "levers.kryo");
 
