@@ -165,6 +165,7 @@ public final class TrainingPipeline {
             TrainingListener listeners = checkpoints == null || checkpointEvery <= 0 ? listener
                     : TrainingListener.all(listener, new CheckpointWriter(checkpoints, checkpointEvery, topology, scaling, settings));
             logBlas(trainSet);
+            LOG.info(cacheLine(trainSet));
             beforeTraining.accept(trainSet, testSet);
             TrainingResult result = new Trainer(sc, config).fit(topology, start, trainSet, testSet, listeners);
             return new Outcome(new Network(topology, result.weights(), scaling), result, testSet == null ? 0 : testSet.rows(), settings);
@@ -180,6 +181,14 @@ public final class TrainingPipeline {
         LOG.info("the {} rows' {} partitions are merged into {}, the task slots (--keep-partitioning, keepPartitioning keeps them)",
                 which, blocks.getNumPartitions(), slots);
         return ContiguousCoalescer.toAtMost(blocks, slots);
+    }
+
+    /** What the cached training rows cost: MB, and bytes a nonzero (what sparse storage is proportional to). */
+    static String cacheLine(TrainingSet train) {
+        return String.format(java.util.Locale.ROOT, "cached %,d training rows: %.1f MB in blocks, %,d nonzero features (%.4f of the values),"
+                + " %.1f bytes a nonzero; driver heap %.0f of %.0f MB used", train.rows(), train.bytes() / 1e6, train.nonzeros(),
+                train.density(), train.nonzeros() == 0 ? 0.0 : (double) train.bytes() / train.nonzeros(),
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
     }
 
     /** Which BLAS the driver and every executor runs, measured where the steps will run; a warning with the remedy when slow. */

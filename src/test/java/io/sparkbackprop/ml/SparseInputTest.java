@@ -143,6 +143,23 @@ class SparseInputTest {
         data.unpersist();
     }
 
+    /** A lazy sparse run stopped after epoch 2 and resumed from its checkpoint ends where the uninterrupted run does. */
+    @Test
+    void aLazySparseRunResumesFromItsCheckpointToTheSameWeights(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Dataset<Row> data = rows(400, 5, false).cache();
+        double[] straight = weights(classifier("adam", 1, "lazy", "sparse"), data);
+        String checkpoints = dir.resolve("checkpoints").toString();
+        NeuralNetClassifier first = classifier("adam", 1, "lazy", "sparse").setMaxIter(2);
+        first.set(first.checkpointDir(), checkpoints);
+        first.set(first.checkpointInterval(), 1);
+        weights(first, data);
+        NeuralNetClassifier resumed = classifier("adam", 1, "lazy", "sparse");
+        resumed.set(resumed.checkpointDir(), checkpoints);
+        resumed.set(resumed.checkpointInterval(), 1);
+        assertClose(straight, weights(resumed, data), 0.0, "resumed after epoch 2");
+        data.unpersist();
+    }
+
     @Test
     void scoringSparseRowsMatchesScoringThemDense() {
         Dataset<Row> sparseRows = rows(300, 4, false);
