@@ -52,7 +52,7 @@ class BenchCommandTest {
                 "accuracy.adam", "accuracy.local-steps", "memory.cache", "overhead.step", "memory.driver-heap", "memory.executor-heap",
                 "levers.native-blas", "levers.work-buffers", "levers.chunk-32", "levers.chunk-128", "levers.chunk-2048", "levers.depth",
                 "pytorch.iteration", "pytorch.iteration-float", "pytorch.wide-step", "pytorch.wide-step-float", "partitions.two-hundred", "partitions.kept", "rows.two-million", "scoring.mllib", "scoring.row-by-row",
-                "scoring.products", "scoring.mllib-bound", "scoring.tabular", "speedup.two-cores", "levers.kryo"),
+                "scoring.products", "scoring.mllib-bound", "scoring.tabular", "sparse.steps", "sparse.result-bytes", "speedup.two-cores", "levers.kryo"),
                 report.figures().stream().map(Figure::key).toList(), report.table());
 
         Figure step = find(report, "overhead.step");

@@ -30,22 +30,24 @@ public final class Block implements Serializable {
     private final double[] labels;
     /** One weight per row, or null when every row weighs 1 (the common case costs nothing). */
     private final double[] weights;
+    /** Whether any of the rows came as a sparse vector (whatever the storage): what makes sparse input, with its density. */
+    private final boolean fromSparseVectors;
 
     public Block(int rows, int numFeatures, int labelWidth, double[] features, double[] labels) {
         this(rows, numFeatures, labelWidth, features, labels, null);
     }
 
     public Block(int rows, int numFeatures, int labelWidth, double[] features, double[] labels, double[] weights) {
-        this(rows, numFeatures, labelWidth, features, null, null, labels, weights);
+        this(rows, numFeatures, labelWidth, features, null, null, labels, weights, false);
     }
 
     /** A block of sparse rows (their width is the number of features). */
     public static Block sparse(SparseRows features, int labelWidth, double[] labels, double[] weights) {
-        return new Block(features.rows(), features.width(), labelWidth, null, null, features, labels, weights);
+        return new Block(features.rows(), features.width(), labelWidth, null, null, features, labels, weights, true);
     }
 
     private Block(int rows, int numFeatures, int labelWidth, double[] features, float[] singleFeatures, SparseRows sparse,
-                  double[] labels, double[] weights) {
+                  double[] labels, double[] weights, boolean fromSparseVectors) {
         long featureValues = features != null ? features.length : singleFeatures != null ? singleFeatures.length
                 : (long) sparse.rows() * numFeatures;
         if (featureValues != (long) rows * numFeatures || labels.length != rows * labelWidth
@@ -60,6 +62,7 @@ public final class Block implements Serializable {
         this.features = features;
         this.singleFeatures = singleFeatures;
         this.sparse = sparse;
+        this.fromSparseVectors = fromSparseVectors;
         this.labels = labels;
     }
 
@@ -78,6 +81,19 @@ public final class Block implements Serializable {
     /** Whether the features are held in float ({@link #singleFeatures()}) rather than double ({@link #features()}). */
     public boolean single() {
         return singleFeatures != null || (sparse != null && sparse.single());
+    }
+
+    /**
+     * Whether any row came as a sparse vector (Spark's {@code SparseVector}, a LIBSVM line), stored sparse or not: with a
+     * low density that is sparse input, which is neither standardized nor updated densely ({@code TrainingSet#sparseInput}).
+     */
+    public boolean fromSparseVectors() {
+        return fromSparseVectors;
+    }
+
+    /** This block marked as holding rows that came as sparse vectors (a dense block of them). */
+    public Block markedFromSparseVectors() {
+        return new Block(rows, numFeatures, labelWidth, features, singleFeatures, sparse, labels, weights, true);
     }
 
     /** Whether the features are {@link SparseRows} ({@link #sparseFeatures()}). */
@@ -130,12 +146,16 @@ public final class Block implements Serializable {
 
     /** A block with the same weights and new features and labels (e.g. scaled ones). */
     public Block withValues(double[] newFeatures, double[] newLabels) {
-        return new Block(rows, numFeatures, labelWidth, newFeatures, newLabels, weights);
+        return new Block(rows, numFeatures, labelWidth, newFeatures, null, null, newLabels, weights, fromSparseVectors);
     }
 
     /** A sparse block with the same weights and new sparse features and labels (e.g. scaled ones). */
     public Block withValues(SparseRows newFeatures, double[] newLabels) {
-        return new Block(rows, numFeatures, labelWidth, null, null, newFeatures, newLabels, weights);
+        if (newFeatures.width() != numFeatures || newFeatures.rows() != rows) {
+            throw new IllegalArgumentException("sparse rows of " + newFeatures.rows() + " × " + newFeatures.width() + " for a block of "
+                    + rows + " × " + numFeatures);
+        }
+        return new Block(rows, numFeatures, labelWidth, null, null, newFeatures, newLabels, weights, fromSparseVectors);
     }
 
     /**
@@ -144,9 +164,9 @@ public final class Block implements Serializable {
      */
     public Block inSingle() {
         if (single()) return this;
-        if (sparse != null) return new Block(rows, numFeatures, labelWidth, null, null, sparse.inSingle(), labels, weights);
+        if (sparse != null) return new Block(rows, numFeatures, labelWidth, null, null, sparse.inSingle(), labels, weights, true);
         float[] x = new float[features.length];
         for (int i = 0; i < x.length; i++) x[i] = (float) features[i];
-        return new Block(rows, numFeatures, labelWidth, null, x, null, labels, weights);
+        return new Block(rows, numFeatures, labelWidth, null, x, null, labels, weights, fromSparseVectors);
     }
 }

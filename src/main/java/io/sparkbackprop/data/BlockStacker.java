@@ -87,8 +87,9 @@ public final class BlockStacker {
                     for (Row r : batch) nonzeros += r.nonzeros();
                     sparse = storage.storesSparse(anySparse, nonzeros, n, numFeatures);
                 }
-                return sparse ? Block.sparse(compressed(batch, numFeatures), labelWidth, y, w)
-                        : new Block(n, numFeatures, labelWidth, dense(batch, numFeatures), y, w);
+                if (sparse) return Block.sparse(compressed(batch, numFeatures), labelWidth, y, w);
+                Block dense = new Block(n, numFeatures, labelWidth, dense(batch, numFeatures), y, w);
+                return anySparse ? dense.markedFromSparseVectors() : dense;
             }
         };
     }

@@ -74,7 +74,9 @@ public final class Blocks {
                                 + "; weights must be finite and non-negative");
                     }
                 }
-                if (v instanceof SparseVector sv && storage != FeatureStorage.DENSE) {
+                // Sparse vectors go in as such whatever the storage: the stacker makes them dense if asked to, and the block
+                // remembers that they came sparse (what makes sparse input).
+                if (v instanceof SparseVector sv) {
                     return new BlockStacker.Row(sv.values(), sv.indices(), label, weight);
                 }
                 return new BlockStacker.Row(v.toArray(), label, weight);

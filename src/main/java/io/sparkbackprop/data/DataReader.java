@@ -36,10 +36,6 @@ public final class DataReader {
     }
 
     /**
-     * Refuses a file whose {@code available} columns lack any of a model's feature columns (in its training order), naming
-     * the missing ones, the model's columns and label (null: not named) and the file's; returns quietly otherwise.
-     */
-    /**
      * The first line of a LIBSVM file (or part directory) that a model of {@code numFeatures} inputs cannot read, by file and
      * line (an index beyond the width, out of order, a value that is no number), or empty: for a job over the file that
      * failed with Spark's own message, which names neither.
@@ -49,6 +45,10 @@ public final class DataReader {
         return LibsvmLines.firstProblem(conf, InputFiles.list(conf, path), path, numFeatures);
     }
 
+    /**
+     * Refuses a file whose {@code available} columns lack any of a model's feature columns (in its training order), naming
+     * the missing ones, the model's columns and label (null: not named) and the file's; returns quietly otherwise.
+     */
     public static void requireColumns(String where, List<String> features, String label, List<String> available) {
         List<String> missing = features.stream().filter(f -> !available.contains(f)).toList();
         if (missing.isEmpty()) return;

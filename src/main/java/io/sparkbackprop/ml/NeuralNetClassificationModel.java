@@ -109,7 +109,8 @@ public final class NeuralNetClassificationModel extends ProbabilisticClassificat
     @Override
     public Vector predictRaw(Vector features) {
         SchemaChecks.checkFeatureSize(features, numFeatures());
-        double[] z = network().logits(features.toArray());
+        double[] z = features instanceof org.apache.spark.ml.linalg.SparseVector s ? network().logits(s.indices(), s.values())
+                : network().logits(features.toArray());
         return rawOf(z, 0, z.length);
     }
 

@@ -109,7 +109,8 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
     /** All outputs for one row. */
     public Vector predictVector(Vector features) {
         SchemaChecks.checkFeatureSize(features, numFeatures());
-        return Vectors.dense(network().predict(features.toArray()));
+        return Vectors.dense(features instanceof org.apache.spark.ml.linalg.SparseVector s ? network().predict(s.indices(), s.values())
+                : network().predict(features.toArray()));
     }
 
     @Override

@@ -23,6 +23,10 @@ public final class DeferredOuterProducts {
         o = outputs;
         int nz = rowStarts[first + m] - rowStarts[first];
         int at = nonzeros();
+        if ((long) (rows + m) * o > Integer.MAX_VALUE - 8 || (long) at + nz > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("a step's deferred rows outgrow an array: " + (rows + m) + " rows of " + o + " δs, "
+                    + ((long) at + nz) + " nonzeros; give a smaller batch size");
+        }
         if (rows + m + 1 > starts.length) starts = Arrays.copyOf(starts, Math.max(2 * starts.length, rows + m + 1));
         if (at + nz > indices.length) {
             int size = Math.max(2 * indices.length, at + nz);

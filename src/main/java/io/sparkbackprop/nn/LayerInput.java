@@ -1,10 +1,10 @@
 package io.sparkbackprop.nn;
 
 /**
- * What a layer reads: m rows of its input, as the two products that touch the input need them. The first
- * layer reads a block's features through it, every other layer the output of the layer below
- * ({@link DenseInput} both, for now); a sparse block implements it too, and no layer needs to know which it
- * reads. Matrices are column-major: W is (o × width) and δ (o × m).
+ * What a layer reads: m rows of its input, as the two products that touch the input need them. The first layer reads
+ * a block's features through it (dense: {@link DenseInput}, {@link DenseSingleInput}; sparse rows: {@link SparseInput}),
+ * every other layer the output of the layer below ({@link DenseInput}, or {@link SingleInput} in a float pass); no layer
+ * needs to know which it reads. Matrices are column-major: W is (o × width) and δ (o × m).
  */
 public interface LayerInput {
     /** Values per row. */

@@ -106,6 +106,34 @@ public final class Network implements Serializable {
         if (a != null && scaling != null) scaling.unscaleOutputs(a, x.rows());
     }
 
+    /** The output layer's Z of one sparse row (its nonzeros' increasing indices and values), never made dense unless the scaling centres. */
+    public double[] logits(int[] indices, double[] values) {
+        return scoreRow(indices, values, true);
+    }
+
+    /** The outputs, in label units, of one sparse row. */
+    public double[] predict(int[] indices, double[] values) {
+        return scoreRow(indices, values, false);
+    }
+
+    private double[] scoreRow(int[] indices, double[] values, boolean logits) {
+        int n = topology.inputSize();
+        double[] out = new double[topology.outputSize()];
+        if (scaling != null && scaling.centresFeatures()) {
+            // Centring moves every zero: the row is scored dense, as the scaling asks.
+            double[] x = new double[n];
+            for (int p = 0; p < indices.length; p++) x[indices[p]] = values[p];
+            scoreBlock(x, 1, logits ? out : null, logits ? null : out);
+            return out;
+        }
+        double[] v = values.clone();
+        if (scaling != null) {
+            for (int p = 0; p < v.length; p++) v[p] /= scaling.featureStdAt(indices[p]);
+        }
+        scoreScaled(SparseRows.of(n, new int[] {0, indices.length}, indices.clone(), v), logits ? out : null, logits ? null : out);
+        return out;
+    }
+
     /** Outputs (k × m, column-major) for m rows stacked column-major, in label units. */
     public double[] predictBlock(double[] features, int m) {
         checkRows(features, m);

@@ -51,6 +51,11 @@ public final class Scaling implements Serializable {
         return featureStd.clone();
     }
 
+    /** Feature c's deviation (what its values are divided by), without copying them all. */
+    public double featureStdAt(int c) {
+        return featureStd[c];
+    }
+
     public double[] labelMean() {
         return labelMean == null ? null : labelMean.clone();
     }
@@ -71,10 +76,11 @@ public final class Scaling implements Serializable {
         return true;
     }
 
-    /** The sparse rows' values scaled, x/std at each nonzero (for a scaling that does not centre). */
+    /** The sparse rows' values scaled, x/std at each nonzero: only for a scaling that does not centre (zeros stay zeros). */
     public double[] scaleSparse(SparseRows x) {
+        if (centresFeatures()) throw new IllegalStateException("a scaling that centres would move every zero of sparse rows");
         double[] out = new double[x.nonzeros()];
-        for (int p = 0; p < out.length; p++) out[p] = (x.value(p) - featureMean[x.index(p)]) / featureStd[x.index(p)];
+        for (int p = 0; p < out.length; p++) out[p] = x.value(p) / featureStd[x.index(p)];
         return out;
     }
 

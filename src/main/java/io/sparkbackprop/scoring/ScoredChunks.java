@@ -28,6 +28,8 @@ public final class ScoredChunks implements Iterator<ScoredChunks> {
     private SparseChunk sparse;
     /** Whether sparse rows may be scored as they are: not when the model's scaling centres (every zero would move). */
     private final boolean sparseScoring;
+    /** What a sparse chunk's values are divided by (a scaling that does not centre), or null for none. */
+    private final double[] divisors;
     private final double[] z;
     private final double[] a;
     private int m;
@@ -46,6 +48,7 @@ public final class ScoredChunks implements Iterator<ScoredChunks> {
         this.z = wantZ ? new double[k * chunkRows] : null;
         this.a = wantA ? new double[k * chunkRows] : null;
         this.sparseScoring = network.scaling() == null || !network.scaling().centresFeatures();
+        this.divisors = network.scaling() == null || network.scaling().isIdentityOnFeatures() ? null : network.scaling().featureStd();
     }
 
     @Override
@@ -88,10 +91,9 @@ public final class ScoredChunks implements Iterator<ScoredChunks> {
             chunk.add(r);
             m++;
         }
-        if (network.scaling() != null) {
-            double[] std = network.scaling().featureStd();
+        if (divisors != null) {
             double[] v = sparse.values();
-            for (int p = 0; p < sparse.nonzeros(); p++) v[p] /= std[sparse.index(p)];
+            for (int p = 0; p < sparse.nonzeros(); p++) v[p] /= divisors[sparse.index(p)];
         }
         network.scoreScaled(sparse.rowsSoFar(), z, a);
         return this;

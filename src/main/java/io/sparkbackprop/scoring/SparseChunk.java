@@ -21,6 +21,7 @@ public final class SparseChunk {
 
     void clear() {
         rows = 0;
+        pending = 0;
     }
 
     /** Appends a nonzero to the row being gathered (indices in increasing order). */

@@ -47,8 +47,8 @@ public final class CheckpointWriter implements TrainingListener {
         s.put("local_steps", Integer.toString(c.localSteps()));
         // Float products round differently, so a float run resumed in double (or back) is another trajectory.
         s.put("precision", c.precision().id());
-        // Lazy and exact updates of a sparse first layer are different trajectories too.
-        s.put("sparse_updates", c.lazySparseUpdates() ? "lazy" : "exact");
+        // Lazy and exact updates of a sparse first layer are different trajectories too (on sparse input only).
+        if (c.localSteps() == 1 && train.sparseInput()) s.put("sparse_updates", c.lazySparseUpdates() ? "lazy" : "exact");
         return Map.copyOf(s);
     }
 }

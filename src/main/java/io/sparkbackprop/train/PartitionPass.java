@@ -39,7 +39,9 @@ final class PartitionPass {
                                      TrainingConfig config, int epoch, int step) {
         ColumnScratch s = ColumnScratch.forThread(t);
         try {
-            pass(it, partition, partitions, t, w, plan, config, epoch, step, s.buffer, s.touched, s.deferred);
+            // Factors grow with the step's rows: worth it for a mini-batch, not for a full batch (every row of the
+            // partition), whose touched columns are summed in the buffer instead.
+            pass(it, partition, partitions, t, w, plan, config, epoch, step, s.buffer, s.touched, plan.fullBatch() ? null : s.deferred);
             return ColumnSums.takeFrom(s.buffer, s.touched, t, s.deferred);
         } catch (RuntimeException | Error e) {
             // A failed pass leaves sums behind: the next one on this thread must start from zero.
@@ -77,11 +79,14 @@ final class PartitionPass {
     }
 
     /**
-     * Marks the first-layer columns that dense rows [from, from + m) have nonzeros in: their gradient is summed in the
-     * buffer. Sparse rows' gradient is deferred as factors, whose columns the driver marks.
+     * Marks the first-layer columns that rows [from, from + m) of a block have nonzeros in, whose gradient is summed in
+     * the buffer (a full batch's sparse rows, and dense rows).
      */
     private static void markColumns(io.sparkbackprop.nn.Features x, Block dense, int from, int m, boolean[] touched) {
-        if (x instanceof io.sparkbackprop.nn.SparseRows) return;
+        if (x instanceof io.sparkbackprop.nn.SparseRows r) {
+            for (int p = r.start(from); p < r.start(from + m); p++) touched[r.index(p)] = true;
+            return;
+        }
         int f = dense.numFeatures();
         for (int j = from; j < from + m; j++) {
             for (int c = 0; c < f; c++) {
@@ -299,7 +304,8 @@ final class PartitionPass {
         void markColumns(int cols, boolean[] touched) {
             switch (kind) {
                 case SPARSE -> {
-                    // Deferred as factors (see columnGradient): nothing summed here to mark.
+                    // A mini-batch's sparse rows are deferred as factors (see columnGradient), whose columns the driver
+                    // marks; nothing is summed here for them.
                 }
                 case SINGLE -> {
                     for (int i = 0; i < cols * features; i++) if (xSingle[i] != 0) touched[i % features] = true;

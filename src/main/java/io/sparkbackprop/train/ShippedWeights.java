@@ -16,10 +16,14 @@ import org.apache.spark.broadcast.Broadcast;
  * last one carry more values than a full copy, so what it keeps broadcast stays under two copies.
  * <p>
  * Correctness never depends on a replica being there: one that is missing, evicted or stale is rebuilt from what the
- * {@link Ticket} names. A JVM keeps the replicas of its {@value #REPLICAS_PER_JVM} most recently used runs.
+ * {@link Ticket} names. A JVM keeps the replicas of its {@value #REPLICAS_PER_JVM} most recently used runs: the driver
+ * forgets its own when the run ends, but an executor of a cluster keeps a finished run's copy until two later runs
+ * have displaced it (the driver cannot reach every executor's memory; 134 MB for a 2^18 × 64 first layer).
  */
 final class ShippedWeights implements AutoCloseable {
     static final int REPLICAS_PER_JVM = 2;
+    /** Patches kept before a new full copy however small they are: each task's closure names them all. */
+    static final int MAX_PATCHES = 64;
 
     private final JavaSparkContext sc;
     private final String run = java.util.UUID.randomUUID().toString();
@@ -44,7 +48,7 @@ final class ShippedWeights implements AutoCloseable {
 
     /** The weights now are the last ones with {@code patch} applied ({@code w} is the result, for a new base when due). */
     Ticket patched(WeightPatch patch, double[] w) {
-        if (base == null || patchValues + patch.size() > w.length) return full(w);
+        if (base == null || patchValues + patch.size() > w.length || patches.size() >= MAX_PATCHES) return full(w);
         version++;
         patches.add(sc.broadcast(patch));
         patchValues += patch.size();

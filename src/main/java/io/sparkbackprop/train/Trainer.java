@@ -66,7 +66,7 @@ public final class Trainer {
         DivergenceGuard guard = new DivergenceGuard(config.learningRate());
         StepStrategy strategy = config.localSteps() > 1
                 ? new LocalStepsJob(sc, config, t, train, plan, w, optimizer, guard, listeners)
-                : lazySparse(train) ? new SparseSteps(sc, config, t, train, plan, w, optimizer, guard, listeners)
+                : lazySparse(t, train) ? new SparseSteps(sc, config, t, train, plan, w, optimizer, guard, listeners)
                 : new SynchronousSteps(sc, config, t, train, plan, w, optimizer, guard, listeners);
         try {
             return loop(t, start, train, test, testing, w, optimizer, plan, history, tol, early, listeners, steps, guard, strategy);
@@ -76,9 +76,12 @@ public final class Trainer {
     }
 
     /** Whether the steps are {@link SparseSteps}: synchronous, lazy updates asked for, and sparse input. */
-    private boolean lazySparse(TrainingSet train) {
+    private boolean lazySparse(Topology t, TrainingSet train) {
         boolean on = config.localSteps() == 1 && config.lazySparseUpdates() && train.sparseInput();
         if (on) {
+            // Known only now, from the data: the patches' share of the driver's heap.
+            DriverMemory.check(t, config.optimizer(), sc.isLocal(), sc.defaultParallelism(), true,
+                    Runtime.getRuntime().maxMemory());
             LOG.info("sparse input ({} nonzeros, {} of the values): lazy first-layer updates, only the touched columns shipped per step"
                     + " (--sparse-updates exact, Param sparseUpdates: every weight every step)", train.nonzeros(),
                     String.format("%.2g", train.density()));

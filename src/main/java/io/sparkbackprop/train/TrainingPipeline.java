@@ -135,7 +135,7 @@ public final class TrainingPipeline {
         // Known before any row is read: no reason to cache the data first.
         if (config.earlyStopping() > 0 && data.test() == null) throw new IllegalArgumentException(TrainingConfig.EARLY_STOPPING_NEEDS_TEST_ROWS);
         // The driver holds every weight: a network too large for it is refused now, before any row is read or cached.
-        DriverMemory.check(topology, config.optimizer(), sc.isLocal(), sc.defaultParallelism(), Runtime.getRuntime().maxMemory());
+        DriverMemory.check(topology, config.optimizer(), sc.isLocal(), sc.defaultParallelism(), false, Runtime.getRuntime().maxMemory());
         Checkpoints.Saved saved = resumeFrom;
         // Decided before any block is scaled: a checkpoint's scaling is the one its weights were trained under.
         Scaling scaling = saved != null ? saved.network().scaling()

@@ -21,8 +21,10 @@ public final class TrainingSet {
     private final int labelWidth;
     private final long nonzeros;
     private final long bytes;
+    private final boolean fromSparseVectors;
 
-    private TrainingSet(JavaRDD<Block> blocks, long[] rowsPerPartition, int numFeatures, int labelWidth, long nonzeros, long bytes) {
+    private TrainingSet(JavaRDD<Block> blocks, long[] rowsPerPartition, int numFeatures, int labelWidth, long nonzeros, long bytes,
+                        boolean fromSparseVectors) {
         this.blocks = blocks;
         this.rowsPerPartition = rowsPerPartition;
         long total = 0;
@@ -32,6 +34,7 @@ public final class TrainingSet {
         this.labelWidth = labelWidth;
         this.nonzeros = nonzeros;
         this.bytes = bytes;
+        this.fromSparseVectors = fromSparseVectors;
     }
 
     /** Caches the blocks (deserialized in memory, spilling to disk) and counts their rows per partition. */
@@ -58,6 +61,7 @@ public final class TrainingSet {
             long labels = -1;
             long nonzeros = 0;
             long bytes = 0;
+            long fromSparse = 0;
             while (it.hasNext()) {
                 Block b = it.next();
                 if (b.rows() == 0) continue;
@@ -69,19 +73,22 @@ public final class TrainingSet {
                 n += b.rows();
                 nonzeros += nonzerosOf(b);
                 bytes += b.bytes();
+                if (b.fromSparseVectors()) fromSparse++;
             }
-            return Collections.singletonList(new Tuple2<>(p, new long[] {n, features, labels, nonzeros, bytes})).iterator();
+            return Collections.singletonList(new Tuple2<>(p, new long[] {n, features, labels, nonzeros, bytes, fromSparse})).iterator();
         }, true).collect();
         long[] rows = new long[cached.getNumPartitions()];
         int features = -1;
         int labelWidth = -1;
         long nonzeros = 0;
         long bytes = 0;
+        boolean fromSparse = false;
         for (Tuple2<Integer, long[]> s : stats) {
             long[] v = s._2();
             rows[s._1()] = v[0];
             nonzeros += v[3];
             bytes += v[4];
+            fromSparse |= v[5] > 0;
             if (v[0] == 0) continue;
             if (features >= 0 && (features != v[1] || labelWidth != v[2])) {
                 throw new IllegalArgumentException(name + ": partitions disagree on the number of features ("
@@ -90,7 +97,7 @@ public final class TrainingSet {
             features = (int) v[1];
             labelWidth = (int) v[2];
         }
-        return new TrainingSet(cached, rows, features, labelWidth, nonzeros, bytes);
+        return new TrainingSet(cached, rows, features, labelWidth, nonzeros, bytes, fromSparse);
     }
 
     private static long nonzerosOf(Block b) {
@@ -114,9 +121,12 @@ public final class TrainingSet {
         return rows == 0 || numFeatures <= 0 ? 0 : nonzeros / ((double) rows * numFeatures);
     }
 
-    /** Whether the features are sparse input, by their measured density (whichever storage the blocks chose). */
+    /**
+     * Whether the features are sparse input: rows that came as sparse vectors with fewer than a tenth of the values
+     * nonzero (the data decides, whichever storage the blocks chose; a dense file full of zeros is not).
+     */
     public boolean sparseInput() {
-        return rows > 0 && density() < io.sparkbackprop.data.FeatureStorage.SPARSE_BELOW;
+        return rows > 0 && fromSparseVectors && density() < io.sparkbackprop.data.FeatureStorage.SPARSE_BELOW;
     }
 
     /** What the cached blocks' arrays hold, in bytes (features, labels, row weights). */

@@ -174,6 +174,13 @@ class SparseInputTest {
             }
             assertEquals(fromDense.get(i).getDouble(2), fromSparse.get(i).getDouble(2));
         }
+        // One row at a time (predictRaw, Spark's row-by-row path), the sparse vector read as it is.
+        List<Row> vectors = sparseRows.orderBy("id").select("features").collectAsList();
+        for (int i = 0; i < 20; i++) {
+            Vector v = (Vector) vectors.get(i).get(0);
+            assertTrue(v instanceof org.apache.spark.ml.linalg.SparseVector);
+            assertArrayEquals(((Vector) fromDense.get(i).get(0)).toArray(), model.predictRaw(v).toArray(), 1e-12, "row " + i);
+        }
         // Sparse input is not standardized (standardization on, the default): the model carries no scaling.
         assertEquals(null, model.network().scaling());
     }
