@@ -112,6 +112,9 @@ class KryoRegistrationTest {
             assertArrayEquals(new double[] {0, 0.5, 0, 0, -2}, row);
         }
         // Layer of o = 2 over 5 inputs: column 3 summed as (1, 2); one sparse row (0.5 at 1, 2 at 3) with δ = (10, 20).
+        // The standardizer broadcasts its scaling to the map that scales the blocks.
+        io.sparkbackprop.nn.Scaling scaling = roundTrip(ser, new io.sparkbackprop.nn.Scaling(new double[] {1, 2}, new double[] {3, 4}, null, null));
+        assertArrayEquals(new double[] {3, 4}, scaling.featureStd());
         ColumnSums sums = new ColumnSums(new int[] {3}, new double[] {1, 2}, new int[] {0, 2}, new int[] {1, 3}, new double[] {0.5, 2},
                 new double[] {10, 20}, new double[] {5, 6}, 7.5, 2);
         WeightPatch patch = new WeightPatch(new int[] {1}, new double[] {8, 9}, new double[] {10});
