@@ -49,31 +49,37 @@ final class ColumnSums implements Serializable {
         int o = t.layer(0).outputs();
         int n = t.inputSize();
         int p = t.numParams();
-        int[] cols = new int[64];
-        double[] vals = new double[64 * o];
-        int k = 0;
-        for (int c = 0; c < n; c++) {
-            if (!touched[c]) continue;
-            touched[c] = false;
-            int from = c * o;
-            boolean any = false;
-            for (int i = from; i < from + o; i++) any |= buffer[i] != 0;
-            if (!any) continue;
-            if (k == cols.length) {
-                cols = Arrays.copyOf(cols, 2 * k);
-                vals = Arrays.copyOf(vals, 2 * k * o);
-            }
-            cols[k] = c;
-            System.arraycopy(buffer, from, vals, k * o, o);
-            Arrays.fill(buffer, from, from + o, 0.0);
-            k++;
+        int[] cols = takeNonzeroColumns(touched, buffer, o);
+        double[] vals = new double[cols.length * o];
+        for (int k = 0; k < cols.length; k++) {
+            System.arraycopy(buffer, cols[k] * o, vals, k * o, o);
+            Arrays.fill(buffer, cols[k] * o, (cols[k] + 1) * o, 0.0);
         }
         double[] rest = Arrays.copyOfRange(buffer, o * n, p);
         io.sparkbackprop.nn.DeferredOuterProducts.Taken f = deferred.take();
-        ColumnSums sums = new ColumnSums(Arrays.copyOf(cols, k), Arrays.copyOf(vals, k * o), f.starts(), f.indices(), f.values(),
-                f.deltas(), rest, buffer[p], buffer[p + 1]);
+        ColumnSums sums = new ColumnSums(cols, vals, f.starts(), f.indices(), f.values(), f.deltas(), rest, buffer[p], buffer[p + 1]);
         Arrays.fill(buffer, o * n, buffer.length, 0.0);
         return sums;
+    }
+
+    /**
+     * The columns marked in {@code touched} whose o values in {@code g} (the weights' column-major layout) are not all
+     * zero, increasing; every mark is cleared. What a task ships and what a lazy step updates: a column whose gradient
+     * is all zero is left alone.
+     */
+    static int[] takeNonzeroColumns(boolean[] touched, double[] g, int o) {
+        int[] cols = new int[1024];
+        int k = 0;
+        for (int c = 0; c < touched.length; c++) {
+            if (!touched[c]) continue;
+            touched[c] = false;
+            boolean any = false;
+            for (int i = c * o; i < (c + 1) * o; i++) any |= g[i] != 0;
+            if (!any) continue;
+            if (k == cols.length) cols = Arrays.copyOf(cols, 2 * k);
+            cols[k++] = c;
+        }
+        return Arrays.copyOf(cols, k);
     }
 
     /** Adds the first layer's weight gradient into g (the weights' layout, o values a column), marking its columns. */

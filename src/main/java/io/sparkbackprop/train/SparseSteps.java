@@ -81,7 +81,7 @@ final class SparseSteps implements StepStrategy {
             for (int i = 0; i < s.rest.length; i++) g[firstLayer + i] += s.rest[i];
         }
         listener.onStep(epoch, step, lossSum, rows);
-        int[] columns = takeTouched();
+        int[] columns = ColumnSums.takeNonzeroColumns(touched, g, o);
         if (rows == 0) {
             Arrays.fill(g, 0.0);
             return 1;
@@ -103,25 +103,6 @@ final class SparseSteps implements StepStrategy {
         totals.add(lossSum, rows, rate);
         totals.updates++;
         return 1;
-    }
-
-    /**
-     * The marked columns whose summed gradient is not all zero, increasing; every mark cleared. A column all zero is
-     * left alone by the lazy step, whichever way its parts arrived.
-     */
-    private int[] takeTouched() {
-        int[] cols = new int[1024];
-        int k = 0;
-        for (int c = 0; c < n; c++) {
-            if (!touched[c]) continue;
-            touched[c] = false;
-            boolean any = false;
-            for (int i = c * o; i < (c + 1) * o; i++) any |= g[i] != 0;
-            if (!any) continue;
-            if (k == cols.length) cols = Arrays.copyOf(cols, 2 * k);
-            cols[k++] = c;
-        }
-        return Arrays.copyOf(cols, k);
     }
 
     /** The flat indices a lazy step updates: the columns' o weights each, then every parameter after the first layer's weights. */
