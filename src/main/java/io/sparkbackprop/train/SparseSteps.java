@@ -19,7 +19,6 @@ import org.apache.spark.api.java.JavaSparkContext;
  * update of every weight every step at the dense cost.
  */
 final class SparseSteps implements StepStrategy {
-    private final JavaSparkContext sc;
     private final TrainingConfig config;
     private final Topology t;
     private final TrainingSet train;
@@ -39,7 +38,6 @@ final class SparseSteps implements StepStrategy {
 
     SparseSteps(JavaSparkContext sc, TrainingConfig config, Topology t, TrainingSet train, BatchPlan plan, double[] w,
                 Optimizer optimizer, DivergenceGuard guard, TrainingListener listener) {
-        this.sc = sc;
         this.config = config;
         this.t = t;
         this.train = train;

@@ -32,8 +32,7 @@ final class StepRunner {
     }
 
     /** What a task computes from its partition: one buffer, added up over the partitions. */
-    interface PartitionSum extends Serializable {
-        double[] of(int partition, Iterator<Block> blocks);
+    interface PartitionSum extends PartitionResult<double[]> {
     }
 
     /** The {@link StepSums} buffer of this step's batch, summed over the partitions. */
@@ -44,12 +43,12 @@ final class StepRunner {
                 plan, config, epoch, step));
     }
 
-    /** [loss sum, rows, correctly classified rows] over the whole set. */
     /** Where a task finds the weights: a broadcast, or the replica a lazy sparse run keeps ({@link ShippedWeights}). */
     interface WeightSource extends Serializable {
         double[] get();
     }
 
+    /** [loss sum, rows, correctly classified rows] over the whole set. */
     static double[] loss(TrainingSet data, WeightSource weights, Topology t, int chunk, int depth) {
         return sum(data, depth, (p, it) -> PartitionPass.loss(it, t, weights.get(), chunk));
     }
@@ -70,7 +69,7 @@ final class StepRunner {
         SparkContext sc = blocks.sparkContext();
         // Results are added as they arrive (Spark calls the handler one result at a time), so the driver holds the
         // partial sums of the tree, not every partition's buffer at once.
-        sc.runJob(blocks, new OnPartition(task), CollectionConverters.asScala(allPartitions(partitions)).toSeq(),
+        sc.runJob(blocks, new OnPartitionResult<>(task), CollectionConverters.asScala(allPartitions(partitions)).toSeq(),
                 new AbstractFunction2<Object, double[], BoxedUnit>() {
                     @Override
                     public BoxedUnit apply(Object partition, double[] buffer) {
@@ -103,7 +102,10 @@ final class StepRunner {
         return (List<T>) java.util.Arrays.asList(results);
     }
 
-    /** {@link OnPartition} for a {@link PartitionResult}. */
+    /**
+     * The task's function as a named class: ClosureCleaner leaves an object that is not a closure alone (it only
+     * checks that it serializes), where a lambda here would be wrapped in Scala closures and parsed every step.
+     */
     private static final class OnPartitionResult<T> extends AbstractFunction2<TaskContext, scala.collection.Iterator<Block>, T>
             implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -125,24 +127,5 @@ final class StepRunner {
         Object[] ids = new Object[partitions];
         for (int p = 0; p < partitions; p++) ids[p] = p;
         return List.of(ids);
-    }
-
-    /**
-     * The task's function as a named class: ClosureCleaner leaves an object that is not a closure alone (it only
-     * checks that it serializes), where a lambda here would be wrapped in Scala closures and parsed every step.
-     */
-    private static final class OnPartition extends AbstractFunction2<TaskContext, scala.collection.Iterator<Block>, double[]>
-            implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final PartitionSum task;
-
-        OnPartition(PartitionSum task) {
-            this.task = task;
-        }
-
-        @Override
-        public double[] apply(TaskContext context, scala.collection.Iterator<Block> blocks) {
-            return task.of(context.partitionId(), CollectionConverters.asJava(blocks));
-        }
     }
 }
